@@ -1,0 +1,68 @@
+"""Search latency on the full reference database: p50 and p99 over a fixed query mix.
+
+Run: .venv/bin/python bench/search_latency.py [--db PATH] [--rounds N]
+Target (issue 2): p99 under 5 ms per query on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from desktop.reference.search import SearchEngine
+from desktop.reference.store import ReferenceStore
+
+QUERIES = [
+    # codes
+    "96372", "J3420", "j0696", "0173A", "Z23", "E538", "E53.8", "90471", "S00.01XA", "JZ",
+    # prefixes of 1 to 4 characters
+    "9", "96", "963", "9637", "J", "J3", "J34", "E", "E5", "E53", "S0", "a", "in", "inj",
+    "vit", "dia", "c", "m", "me", "met",
+    # words
+    "injection", "im injection", "subq injection", "shot", "vitamin b12", "b12",
+    "encounter for immunization", "diabetes mellitus", "type 2 diabetes", "hypertension",
+    "vitamin d deficiency", "fracture of femur", "pregnancy", "immunization",
+    # brand names
+    "Toradol", "Rocephin", "Depo-Medrol", "Kenalog", "Depo-Provera", "Bicillin", "Phenergan",
+    "Zofran",
+    # typos
+    "ceftriaxon", "ketorolak", "diabetis", "hypertention", "pnuemonia", "injecton",
+]  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--db", type=Path, default=None)
+    ap.add_argument("--rounds", type=int, default=20)
+    args = ap.parse_args()
+    store = ReferenceStore(args.db)
+    t0 = time.perf_counter()
+    engine = SearchEngine(store)
+    startup = (time.perf_counter() - t0) * 1000
+    for q in QUERIES:  # warm caches once, as a running app would be
+        engine.search(q)
+    samples: list[float] = []
+    worst: dict[str, float] = {}
+    for _ in range(args.rounds):
+        for q in QUERIES:
+            t = time.perf_counter()
+            engine.search(q)
+            ms = (time.perf_counter() - t) * 1000
+            samples.append(ms)
+            worst[q] = max(worst.get(q, 0.0), ms)
+    samples.sort()
+    p50 = statistics.median(samples)
+    p99 = samples[int(len(samples) * 0.99) - 1]
+    print(f"queries: {len(QUERIES)} x {args.rounds} rounds = {len(samples)} searches")
+    print(f"engine start: {startup:.1f} ms")
+    print(f"p50: {p50:.2f} ms   p99: {p99:.2f} ms   max: {samples[-1]:.2f} ms")
+    print("slowest queries (worst of the rounds):")
+    for q, ms in sorted(worst.items(), key=lambda kv: -kv[1])[:5]:
+        print(f"  {ms:6.2f} ms  {q!r}")
+    print(f"target p99 < 5 ms: {'met' if p99 < 5 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

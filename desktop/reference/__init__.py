@@ -1,0 +1,1 @@
+"""Read-only reference data: build, store, search, units. Never imports Qt."""

@@ -1,0 +1,1 @@
+"""Readers for official code files, one module per format."""

@@ -1,0 +1,467 @@
+"""Read-only access to the built reference database, with typed results.
+
+The file is opened ``mode=ro&immutable=1``: nothing here can change it, and SQLite
+takes no locks on it, so many windows and processes can share one install. A missing
+or damaged file raises :class:`ReferenceDataError` with a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from desktop.reference import checksum
+from desktop.reference.build import SCHEMA_VERSION, code_key
+from desktop.reference.paths import default_reference_db
+
+REBUILD_HINT = (
+    "Rebuild it with `quickref db build` (from a source checkout), "
+    "or reinstall QuickRef to restore the bundled copy."
+)
+
+
+class ReferenceDataError(Exception):
+    """The reference database cannot be used. ``str(exc)`` is meant for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSummary:
+    id: int
+    system: str
+    code: str
+    title: str
+    billable: bool | None
+    status: str
+    curated: bool
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class BillingUnit:
+    amount: Decimal
+    unit: str
+
+    def __str__(self) -> str:
+        return f"{format(self.amount, ',f')} {self.unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRef:
+    relation: str  # use_instead | report_with | see_also
+    system: str
+    code: str
+    title: str
+    status: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    kind: str
+    text: str
+    source_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    question: str
+    answer: str
+    source_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    url: str
+    licence: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRecord:
+    summary: CodeSummary
+    description: str
+    effective: str | None
+    terminated: str | None
+    billing_unit: BillingUnit | None
+    routes: tuple[str, ...]
+    single_dose: bool
+    terms: tuple[str, ...]
+    source: Source
+    notes: tuple[Note, ...]
+    questions: tuple[Question, ...]
+    xrefs: tuple[CrossRef, ...]
+    referenced_by: tuple[CrossRef, ...]
+    parent: CodeSummary | None
+    children: tuple[CodeSummary, ...]
+    block: tuple[str, str] | None  # (id, title) for ICD-10-CM
+
+    @property
+    def code(self) -> str:
+        return self.summary.code
+
+    @property
+    def system(self) -> str:
+        return self.summary.system
+
+    @property
+    def title(self) -> str:
+        return self.summary.title
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistStep:
+    key: str
+    label: str
+    why: str
+    required: bool
+    kind: str  # tick | yes_no | drug_dose
+    stop_answer: str | None
+    stop_message: str | None
+    switch_to: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistTemplate:
+    id: str
+    title: str
+    system: str
+    code: str
+    source_id: str
+    steps: tuple[ChecklistStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSetInfo:
+    system: str
+    release: str
+    source_id: str
+    codes: int
+    billable: int
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseInfo:
+    path: Path
+    schema_version: int
+    data_version: str
+    released: str
+    build_time: str
+    checksum: str
+    code_sets: tuple[CodeSetInfo, ...]
+    sources: tuple[Source, ...]
+    size_bytes: int
+
+
+_SUMMARY_COLS = "id, system, code, title, billable, status, curated, kind"
+
+
+def _summary(row: sqlite3.Row | tuple[object, ...]) -> CodeSummary:
+    id_, system, code, title, billable, status, curated, kind = tuple(row)
+    return CodeSummary(
+        id=int(id_),
+        system=str(system),
+        code=str(code),
+        title=str(title),
+        billable=None if billable is None else bool(billable),
+        status=str(status),
+        curated=bool(curated),
+        kind=str(kind),
+    )
+
+
+class ReferenceStore:
+    """The reference database, opened read-only. Safe to share between threads."""
+
+    def __init__(self, path: Path | None = None, *, verify: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_reference_db()
+        self._lock = threading.Lock()
+        self._con = self._open(self.path)
+        if verify:
+            self.verify()
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        if not path.is_file():
+            raise ReferenceDataError(f"The reference database is missing: {path}. {REBUILD_HINT}")
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+        try:
+            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                con.close()
+                raise ReferenceDataError(
+                    f"The reference database {path} has schema version {version}, "
+                    f"this QuickRef needs {SCHEMA_VERSION}. {REBUILD_HINT}"
+                )
+            con.execute("SELECT count(*) FROM meta").fetchone()
+            con.execute("SELECT id FROM codes LIMIT 1").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise ReferenceDataError(
+                f"The reference database {path} is damaged or not a QuickRef database "
+                f"({exc}). {REBUILD_HINT}"
+            ) from None
+        return con
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> ReferenceStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def query(
+        self, sql: str, params: tuple[object, ...] | list[object] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run a read query. A damaged file surfaces as :class:`ReferenceDataError`."""
+        try:
+            with self._lock:
+                return self._con.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise ReferenceDataError(
+                f"The reference database {self.path} could not be read ({exc}). {REBUILD_HINT}"
+            ) from None
+
+    # ---------------------------------------------------------------- metadata
+
+    def meta(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.query("SELECT key, value FROM meta")}
+
+    def verify(self) -> None:
+        """Check the file against the checksum it carries."""
+        try:
+            checksum.verify(self.path, self.meta().get("checksum", ""))
+        except checksum.ChecksumError as exc:
+            raise ReferenceDataError(f"{exc}. {REBUILD_HINT}") from None
+
+    def info(self) -> DatabaseInfo:
+        meta = self.meta()
+        code_sets = tuple(
+            CodeSetInfo(str(s), str(r), str(src), int(str(n)), int(str(b)))
+            for s, r, src, n, b in self.query(
+                "SELECT system, release, source_id, codes, billable FROM code_sets"
+                " ORDER BY CASE system WHEN 'CPT' THEN 0 WHEN 'HCPCS' THEN 1 ELSE 2 END"
+            )
+        )
+        return DatabaseInfo(
+            path=self.path,
+            schema_version=int(meta.get("schema_version", "0")),
+            data_version=meta.get("data_version", ""),
+            released=meta.get("released", ""),
+            build_time=meta.get("build_time", ""),
+            checksum=meta.get("checksum", ""),
+            code_sets=code_sets,
+            sources=self.sources(),
+            size_bytes=self.path.stat().st_size,
+        )
+
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(
+            Source(*(str(v) for v in row))
+            for row in self.query(
+                "SELECT id, title, publisher, url, licence FROM sources ORDER BY id"
+            )
+        )
+
+    # ---------------------------------------------------------------- codes
+
+    def summaries(self, ids: list[int]) -> list[CodeSummary]:
+        """Summaries for ``ids``, in the order given (unknown ids are skipped)."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.query(f"SELECT {_SUMMARY_COLS} FROM codes WHERE id IN ({marks})", list(ids))
+        by_id = {int(r[0]): _summary(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def find(self, code: str, system: str | None = None) -> list[CodeSummary]:
+        """Codes whose normalised form equals ``code`` (E538 finds E53.8)."""
+        key = code_key(code.strip())
+        if not key:
+            return []
+        sql = f"SELECT {_SUMMARY_COLS} FROM codes WHERE code_key = ?"
+        params: list[object] = [key]
+        if system:
+            sql += " AND system = ?"
+            params.append(system)
+        sql += " ORDER BY curated DESC, system"
+        return [_summary(r) for r in self.query(sql, params)]
+
+    def get(self, code: str, system: str | None = None) -> CodeRecord | None:
+        """The whole record of one code, or None. With no system, curated codes win."""
+        found = self.find(code, system)
+        return self.record(found[0].id) if found else None
+
+    def record(self, code_id: int) -> CodeRecord | None:
+        rows = self.query(
+            f"SELECT {_SUMMARY_COLS}, description, effective, terminated, unit_amount, unit,"
+            " routes, single_dose, source_id, parent, block FROM codes WHERE id = ?",
+            (code_id,),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        summary = _summary(row[:8])
+        (
+            description,
+            effective,
+            terminated,
+            unit_amount,
+            unit,
+            routes,
+            single_dose,
+            source_id,
+            parent,
+            block,
+        ) = row[8:]
+        src = self.query(
+            "SELECT id, title, publisher, url, licence FROM sources WHERE id = ?", (source_id,)
+        )
+        source = (
+            Source(*(str(v) for v in src[0])) if src else Source(str(source_id), "", "", "", "")
+        )
+        parent_summary = None
+        block_info = None
+        if parent:
+            found = self.find(str(parent), summary.system)
+            parent_summary = found[0] if found else None
+        if block:
+            b = self.query("SELECT id, title FROM icd_blocks WHERE id = ?", (block,))
+            block_info = (str(b[0][0]), str(b[0][1])) if b else None
+        children = tuple(
+            _summary(r)
+            for r in self.query(
+                f"SELECT {_SUMMARY_COLS} FROM codes WHERE parent = ? AND system = ?"
+                " ORDER BY code_key",
+                (summary.code, summary.system),
+            )
+        )
+        return CodeRecord(
+            summary=summary,
+            description=str(description or ""),
+            effective=None if effective is None else str(effective),
+            terminated=None if terminated is None else str(terminated),
+            billing_unit=(
+                BillingUnit(Decimal(str(unit_amount)), str(unit))
+                if unit_amount is not None
+                else None
+            ),
+            routes=tuple(str(routes or "").split()),
+            single_dose=bool(single_dose),
+            terms=tuple(
+                str(t[0])
+                for t in self.query(
+                    "SELECT term FROM terms WHERE code_id = ? ORDER BY term", (code_id,)
+                )
+            ),
+            source=source,
+            notes=tuple(
+                Note(str(k), str(t), str(s))
+                for k, t, s in self.query(
+                    "SELECT kind, text, source_id FROM notes WHERE code_id = ? ORDER BY ord",
+                    (code_id,),
+                )
+            ),
+            questions=tuple(
+                Question(str(q), str(a), str(s))
+                for q, a, s in self.query(
+                    "SELECT question, answer, source_id FROM questions WHERE code_id = ?"
+                    " ORDER BY ord",
+                    (code_id,),
+                )
+            ),
+            xrefs=tuple(
+                CrossRef(*(str(v) for v in r))
+                for r in self.query(
+                    "SELECT x.relation, c.system, c.code, c.title, c.status, x.note FROM xrefs x"
+                    " JOIN codes c ON c.id = x.to_id WHERE x.from_id = ? ORDER BY x.ord",
+                    (code_id,),
+                )
+            ),
+            referenced_by=tuple(
+                CrossRef(*(str(v) for v in r))
+                for r in self.query(
+                    "SELECT x.relation, c.system, c.code, c.title, c.status, x.note FROM xrefs x"
+                    " JOIN codes c ON c.id = x.from_id WHERE x.to_id = ? ORDER BY c.system, c.code",
+                    (code_id,),
+                )
+            ),
+            parent=parent_summary,
+            children=children,
+            block=block_info,
+        )
+
+    def drugs(self) -> list[CodeSummary]:
+        """Every code with a billing unit (HCPCS drugs), by code."""
+        return [
+            _summary(r)
+            for r in self.query(
+                f"SELECT {_SUMMARY_COLS} FROM codes WHERE unit_amount IS NOT NULL ORDER BY code_key"
+            )
+        ]
+
+    # ---------------------------------------------------------------- checklists
+
+    def checklist_templates(self) -> list[ChecklistTemplate]:
+        ids = [str(r[0]) for r in self.query("SELECT id FROM checklist_templates ORDER BY id")]
+        return [t for t in (self.checklist_template(i) for i in ids) if t is not None]
+
+    def checklist_template(self, template_id: str) -> ChecklistTemplate | None:
+        rows = self.query(
+            "SELECT t.id, t.title, c.system, c.code, t.source_id FROM checklist_templates t"
+            " JOIN codes c ON c.id = t.code_id WHERE t.id = ?",
+            (template_id,),
+        )
+        if not rows:
+            return None
+        steps = tuple(
+            ChecklistStep(
+                key=str(k),
+                label=str(label),
+                why=str(why),
+                required=bool(req),
+                kind=str(kind),
+                stop_answer=None if sa is None else str(sa),
+                stop_message=None if sm is None else str(sm),
+                switch_to=None if sw is None else str(sw),
+            )
+            for k, label, why, req, kind, sa, sm, sw in self.query(
+                "SELECT key, label, why, required, kind, stop_answer, stop_message, switch_to"
+                " FROM checklist_steps WHERE template_id = ? ORDER BY ord",
+                (template_id,),
+            )
+        )
+        tid, title, system, code, source_id = (str(v) for v in rows[0])
+        return ChecklistTemplate(tid, title, system, code, source_id, steps)
+
+    def templates_for(self, code: str, system: str | None = None) -> list[ChecklistTemplate]:
+        """Checklist templates that lead to ``code``."""
+        found = self.find(code, system)
+        if not found:
+            return []
+        ids = [
+            str(r[0])
+            for r in self.query(
+                "SELECT id FROM checklist_templates WHERE code_id = ? ORDER BY id", (found[0].id,)
+            )
+        ]
+        return [t for t in (self.checklist_template(i) for i in ids) if t is not None]
+
+    # ---------------------------------------------------------------- search support
+
+    def synonyms(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for term, means in self.query("SELECT term, means FROM synonyms ORDER BY term, means"):
+            out.setdefault(str(term), []).append(str(means))
+        return out
+
+    def vocabulary(self) -> list[str]:
+        return [str(r[0]) for r in self.query("SELECT word FROM vocabulary ORDER BY word")]

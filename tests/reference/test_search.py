@@ -1,0 +1,150 @@
+"""Search: codes, words, synonyms, brand names, typos, and any input at all."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.reference.search import MAX_QUERY_CHARS, SearchEngine, clean_query
+
+
+def codes(engine: SearchEngine, query: str, **kw: object) -> list[str]:
+    return [r.code for r in engine.search(query, **kw).results]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("96372", "96372"),
+        ("j3420", "J3420"),
+        ("J3420", "J3420"),
+        ("0173a", "0173A"),
+        ("Z23", "Z23"),
+        ("E538", "E53.8"),
+        ("e53.8", "E53.8"),
+        ("  96372  ", "96372"),
+        ("jw", "JW"),
+        ("JZ", "JZ"),
+    ],
+)
+def test_exact_code_comes_first(engine: SearchEngine, query: str, first: str) -> None:
+    results = engine.search(query).results
+    assert results[0].code == first
+    assert results[0].match == "exact"
+
+
+def test_code_prefix(engine: SearchEngine) -> None:
+    found = codes(engine, "9637", limit=50)
+    assert {"96372", "96373", "96374", "96375", "96376", "96377", "96379"} <= set(found)
+    assert all(c.startswith("9637") for c in found)
+    icd = codes(engine, "E53", limit=10)
+    assert icd[0] == "E53" and {"E53.8", "E53.9"} <= set(icd)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("im injection", "96372"),
+        ("IM injection", "96372"),
+        ("sc injection", "96372"),
+        ("subq injection", "96372"),
+        ("sub-q injection", "96372"),
+        ("sq injection", "96372"),
+        ("shot", "96372"),
+        ("b12", "J3420"),
+        ("B-12", "J3420"),
+        ("vitamin b12", "J3420"),
+        ("Toradol", "J1885"),
+        ("toradol", "J1885"),
+        ("Rocephin", "J0696"),
+        ("ceftriaxone", "J0696"),
+        ("Depo-Medrol", "J1030"),
+        ("Kenalog", "J3301"),
+        ("Depo-Provera", "J1050"),
+        ("ketorolac", "J1885"),
+    ],
+)
+def test_words_synonyms_and_brand_names(engine: SearchEngine, query: str, expected: str) -> None:
+    found = codes(engine, query, limit=10)
+    assert expected in found[:3], found
+
+
+def test_im_injection_lists_96372_first(engine: SearchEngine) -> None:
+    assert codes(engine, "im injection")[0] == "96372"
+
+
+def test_curated_content_before_the_rest(engine: SearchEngine) -> None:
+    results = engine.search("injection", limit=200).results
+    flags = [r.summary.curated for r in results]
+    assert flags[0] and flags == sorted(flags, reverse=True)
+
+
+def test_last_word_is_a_prefix(engine: SearchEngine) -> None:
+    assert "J0696" in codes(engine, "ceftri", limit=5)
+    assert "E53.8" in codes(engine, "cyanocobalamin defic", limit=10)
+
+
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [("ceftriaxon", "J0696"), ("ketorolak", "J1885"), ("cyanocobalamine", "J3420")],
+)
+def test_typos_are_corrected(engine: SearchEngine, typo: str, expected: str) -> None:
+    resp = engine.search(typo, limit=10)
+    assert expected in [r.code for r in resp.results][:3]
+    assert resp.corrected is not None
+
+
+def test_system_filter(engine: SearchEngine) -> None:
+    results = engine.search("injection", system="HCPCS", limit=100).results
+    assert results and {r.system for r in results} == {"HCPCS"}
+    assert engine.search("96372", system="ICD-10-CM").results == []
+    assert codes(engine, "96372", system="CPT")[0] == "96372"
+
+
+def test_icd_words(engine: SearchEngine) -> None:
+    found = codes(engine, "encounter for immunization", limit=10)
+    assert "Z23" in found[:3]
+
+
+def test_no_results_offers_near_matches(engine: SearchEngine) -> None:
+    resp = engine.search("96399999")
+    assert resp.results == []
+    resp = engine.search("qqqzzzxxy")
+    assert resp.results == []
+    unknown = engine.search("9639Z")
+    assert (
+        unknown.results == [] and unknown.suggestions and unknown.suggestions[0].startswith("963")
+    )
+
+
+def test_limit_is_respected(engine: SearchEngine) -> None:
+    assert len(engine.search("a", limit=7).results) == 7
+    assert len(engine.search("e", limit=1).results) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", " ", "*", '"', "'", "NEAR(", "NEAR(a b", "-", "--", "a OR", "AND", "NOT x", "^",
+     "x" * 10_000, "'; DROP TABLE codes; --", "\x00\x01\x1b[31m", "💉 shot", "(", ")", ":",
+     "col:val", "{a b}", "a + b", "é", "ß", "\u202e96372", "9" * 300, "....", "E53.", "."],
+)  # fmt: skip
+def test_hostile_inputs_never_raise(engine: SearchEngine, query: str) -> None:
+    resp = engine.search(query)
+    assert isinstance(resp.results, list)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=300))
+def test_any_text_returns_results_or_none(engine: SearchEngine, text: str) -> None:
+    resp = engine.search(text, limit=5)
+    assert len(resp.results) <= 5
+    for r in resp.results:
+        assert r.code and r.system in ("CPT", "HCPCS", "ICD-10-CM")
+
+
+def test_clean_query_caps_and_strips() -> None:
+    assert clean_query("  a\tb\n\x00c ") == "a b c"
+    assert len(clean_query("x" * 10_000)) == MAX_QUERY_CHARS
