@@ -113,7 +113,8 @@ class SearchEngine:
         add(exact, "exact")
         add(self._exact_terms(q, system), "term")
         add([s.id for s in prefix if s.curated], "prefix")
-        if corrected_words:
+        # A code-shaped query that found codes wants codes, not every text that cites them.
+        if corrected_words and not (exact or prefix):
             match = self._fts_expression(corrected_words)
             add(self._fts_curated(match, system, limit), "text")
             add([s.id for s in prefix if not s.curated], "prefix")
