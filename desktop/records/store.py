@@ -44,6 +44,49 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (system, code)
     );
     """,
+    # Checklist runs: one row a run, one row a step's current state, and an append-only
+    # log of every change with its time. No patient identifiers: there is no column for one.
+    """
+    CREATE TABLE checklist_runs (
+        id             INTEGER PRIMARY KEY,
+        template_id    TEXT NOT NULL,
+        template_title TEXT NOT NULL,
+        code_system    TEXT NOT NULL,
+        code           TEXT NOT NULL,
+        origin_template TEXT NOT NULL,
+        switched_from  INTEGER REFERENCES checklist_runs(id),
+        status         TEXT NOT NULL DEFAULT 'open'
+                       CHECK (status IN ('open', 'completed', 'switched', 'abandoned')),
+        started_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        completed_at   TEXT,
+        drug_code      TEXT,
+        dose_amount    TEXT,
+        dose_unit      TEXT,
+        drug_units     INTEGER,
+        single_dose    INTEGER,
+        discarded_amount TEXT,
+        separate_em    INTEGER,
+        billing_json   TEXT
+    );
+    CREATE INDEX checklist_runs_status ON checklist_runs (status, updated_at);
+    CREATE TABLE checklist_steps_done (
+        run_id   INTEGER NOT NULL REFERENCES checklist_runs(id),
+        step_key TEXT NOT NULL,
+        value    TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        PRIMARY KEY (run_id, step_key)
+    );
+    CREATE TABLE checklist_events (
+        id       INTEGER PRIMARY KEY,
+        run_id   INTEGER NOT NULL REFERENCES checklist_runs(id),
+        at       TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        step_key TEXT,
+        value    TEXT
+    );
+    CREATE INDEX checklist_events_run ON checklist_events (run_id, id);
+    """,
 ]
 
 
