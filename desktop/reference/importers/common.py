@@ -1,0 +1,163 @@
+"""What the code-file importers share: the record they yield, errors, and line reading.
+
+Every importer streams its file line by line (never reads it whole) and yields
+:class:`CodeRow` records. Problems raise :class:`ImportFileError`, whose message names
+the file and the line.
+
+Text encoding (decided once, for every format): a file may be UTF-8 (with or without a
+byte-order mark) or Windows-1252 (cp1252, what CMS files and Excel CSVs often are; it
+includes plain ASCII and Latin-1's printable characters). Each line is decoded as UTF-8
+first; a line that is not UTF-8 is decoded as cp1252. A file that mixes both (one line
+UTF-8 with accents, another cp1252) is refused, naming the line, because one of them
+would come out garbled. Bytes that are neither (NUL, or bytes cp1252 leaves undefined)
+mean the file is not text: refused, naming the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "CodeRow",
+    "ImportFileError",
+    "LineReader",
+    "ProgressFn",
+    "iso_date",
+]
+
+#: Called with (bytes read so far, file size) as a file is read.
+ProgressFn = Callable[[int, int], None]
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported. ``str(exc)`` names the file and line."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path.name}, line {line}" if line else self.path.name
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRow:
+    """One code as an official file gives it."""
+
+    system: str  # ICD-10-CM | HCPCS
+    code: str  # as published: "E53.8" (ICD-10-CM with its dot), "J3420"
+    title: str  # the long title / descriptor
+    line: int  # where it starts in the file
+    short_title: str = ""
+    billable: bool | None = None
+    kind: str = "code"  # code | category | modifier
+    status: str = "active"  # active | deleted
+    effective: str | None = None  # ISO date
+    terminated: str | None = None  # ISO date
+    replaced_by: tuple[str, ...] = ()  # codes to use instead (HCPCS cross references)
+    action: str = ""  # HCPCS action code, as published
+    parent: str | None = None  # ICD-10-CM parent code (tabular XML only)
+    block: str | None = None  # ICD-10-CM block id (tabular XML only)
+    notes: tuple[tuple[str, str], ...] | None = None  # ICD-10-CM notes (tabular XML only)
+
+
+_DATE8 = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def iso_date(text: str) -> str | None:
+    """``20260101`` -> ``2026-01-01``; blank or zeros -> None; anything else -> ValueError."""
+    text = text.strip()
+    if not text or set(text) == {"0"}:
+        return None
+    m = _DATE8.match(text)
+    if not m:
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            return text
+        if re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", text):  # CSV exports from a spreadsheet
+            month, day, year = text.split("/")
+            return f"{year}-{int(month):02d}-{int(day):02d}"
+        raise ValueError(f"not a date: {text!r}")
+    year, month, day = m.groups()
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        raise ValueError(f"not a date: {text!r}")
+    return f"{year}-{month}-{day}"
+
+
+class LineReader:
+    """Iterate a text file line by line with line numbers, decoding as described above.
+
+    ``for number, text in LineReader(path):`` yields each line without its line end.
+    ``ended_with_newline`` tells, after the loop, whether the last line had a line end
+    (a file cut off in the middle of a record has none). ``progress`` is called every
+    ``every`` lines with (bytes read, file size).
+    """
+
+    def __init__(
+        self, path: Path, progress: ProgressFn | None = None, *, every: int = 2000
+    ) -> None:
+        self.path = Path(path)
+        self.progress = progress
+        self.every = every
+        self.encoding: str | None = None  # "utf-8" or "cp1252" once a non-ASCII line is seen
+        self.encoding_line = 0
+        self.ended_with_newline = True
+        self.lines = 0
+        try:
+            self.size = self.path.stat().st_size
+        except OSError as exc:
+            raise ImportFileError(self.path, None, f"cannot be read ({exc.strerror})") from None
+
+    def fail(self, line: int | None, message: str) -> ImportFileError:
+        return ImportFileError(self.path, line, message)
+
+    def decode(self, raw: bytes, number: int) -> str:
+        if b"\0" in raw:
+            raise self.fail(number, "contains NUL bytes: this is not a text file")
+        if raw.isascii():
+            return raw.decode("ascii")
+        try:
+            text = raw.decode("utf-8")
+            found = "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise self.fail(
+                    number,
+                    f"byte 0x{raw[exc.start]:02X} at column {exc.start + 1} is neither UTF-8 "
+                    "nor Windows-1252 text",
+                ) from None
+            found = "cp1252"
+        if self.encoding is None:
+            self.encoding, self.encoding_line = found, number
+        elif self.encoding != found:
+            names = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (cp1252)"}
+            raise self.fail(
+                number,
+                f"this line is {names[found]} but line {self.encoding_line} is "
+                f"{names[self.encoding]}: the file mixes two text encodings; save it again "
+                "in one encoding (UTF-8 is best)",
+            )
+        return text
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        try:
+            fh = self.path.open("rb")
+        except OSError as exc:
+            raise self.fail(None, f"cannot be read ({exc.strerror})") from None
+        with fh:
+            done = 0
+            for number, raw in enumerate(fh, 1):
+                done += len(raw)
+                self.lines = number
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                self.ended_with_newline = raw.endswith(b"\n")
+                yield number, self.decode(raw.rstrip(b"\r\n"), number)
+                if self.progress is not None and number % self.every == 0:
+                    self.progress(done, self.size)
+            if self.progress is not None:
+                self.progress(self.size, self.size)
