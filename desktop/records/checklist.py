@@ -1,0 +1,783 @@
+"""Checklist runs: start, tick, untick, answer, drug and dose, resume, complete.
+
+A run is one pass through a checklist template (from the reference database) for one
+patient. Every change is written at once, in its own transaction, with its time: the
+step's current state in ``checklist_steps_done`` and an entry in the append-only
+``checklist_events`` log. The in-memory run changes only after the write succeeded, so
+what the screen shows is what is on disk, and a crash or a killed process loses nothing
+(:meth:`Checklists.unfinished` finds the run again on the next start).
+
+Nothing here identifies a patient: a run has a template, times, steps, a drug and a
+dose, and the lines to bill. There is no field for a name, a date of birth or a chart
+number.
+
+Billing lines are computed from the reference store on completion and kept with the
+run, so the history shows what was reported even after the reference data changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from desktop.records.store import UserDataError, UserStore, now_iso
+from desktop.reference.store import ChecklistStep, ChecklistTemplate, ReferenceStore
+from desktop.reference.units import UnitError, billing_units, normalise_unit, parse_amount
+
+__all__ = [
+    "IMMUNIZATION_ADMIN_CODES",
+    "Billing",
+    "BillingLine",
+    "ChecklistError",
+    "ChecklistRun",
+    "Checklists",
+    "DrugDose",
+    "UnitError",
+    "UserDataError",
+]
+
+DONE = "done"
+YES = "yes"
+NO = "no"
+DRUG = "drug"
+
+# Templates leading to one of these codes bill an immunization administration code,
+# chosen by the person (the app does not know, and does not ask, the patient's age).
+IMMUNIZATION_ADMIN_CODES = frozenset(
+    {"90460", "90471", "90473", "90480", "G0008", "G0009", "G0010"}
+)
+
+# (system, code, when it applies): the choices shown on the vaccine path, in order.
+VACCINE_CHOICES: tuple[tuple[str, str, str], ...] = (
+    ("CPT", "90471", "First vaccine given by injection, when 90460 does not apply"),
+    ("CPT", "90472", "Each further vaccine given by injection at the same visit"),
+    (
+        "CPT",
+        "90460",
+        "Patient 18 or under, counselled face to face by the physician or other qualified "
+        "professional: first or only component of each vaccine",
+    ),
+    ("CPT", "90461", "With 90460: each further component of the same vaccine"),
+    ("CPT", "90473", "First vaccine given by nose or mouth"),
+    ("CPT", "90474", "Each further vaccine given by nose or mouth"),
+    ("CPT", "90480", "COVID-19 vaccine"),
+    ("HCPCS", "G0008", "Medicare: influenza vaccine"),
+    ("HCPCS", "G0009", "Medicare: pneumococcal vaccine"),
+    ("HCPCS", "G0010", "Medicare: hepatitis B vaccine"),
+)
+
+STATUSES = ("open", "completed", "switched", "abandoned")
+
+
+class ChecklistError(Exception):
+    """A checklist action that cannot be done. ``str(exc)`` is meant for a person."""
+
+
+# ---------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class BillingLine:
+    system: str
+    code: str
+    units: int
+    modifiers: tuple[str, ...]
+    title: str
+    note: str = ""
+
+    @property
+    def text(self) -> str:
+        """What to copy into the billing system: ``J3420 x 1 JZ``."""
+        mods = (" " + " ".join(self.modifiers)) if self.modifiers else ""
+        return f"{self.code} x {self.units}{mods}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "system": self.system,
+            "code": self.code,
+            "units": self.units,
+            "modifiers": list(self.modifiers),
+            "title": self.title,
+            "note": self.note,
+        }
+
+    @staticmethod
+    def from_dict(d: dict[str, object]) -> BillingLine:
+        mods = d.get("modifiers", [])
+        return BillingLine(
+            system=str(d["system"]),
+            code=str(d["code"]),
+            units=int(str(d["units"])),
+            modifiers=tuple(str(m) for m in mods) if isinstance(mods, list) else (),
+            title=str(d.get("title", "")),
+            note=str(d.get("note", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Billing:
+    """What to report: definite ``lines``, ``choices`` to pick from, and ``reminders``."""
+
+    lines: tuple[BillingLine, ...]
+    choices: tuple[BillingLine, ...] = ()
+    reminders: tuple[str, ...] = ()
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "lines": [x.as_dict() for x in self.lines],
+                "choices": [x.as_dict() for x in self.choices],
+                "reminders": list(self.reminders),
+            },
+            sort_keys=True,
+        )
+
+    @staticmethod
+    def from_json(text: str) -> Billing:
+        d = json.loads(text)
+        return Billing(
+            lines=tuple(BillingLine.from_dict(x) for x in d.get("lines", [])),
+            choices=tuple(BillingLine.from_dict(x) for x in d.get("choices", [])),
+            reminders=tuple(str(r) for r in d.get("reminders", [])),
+        )
+
+    @property
+    def text(self) -> str:
+        """Every line and reminder as plain text (for "Copy all")."""
+        out = [line.text for line in self.lines]
+        if self.choices:
+            out.append("Choose what applies:")
+            out.extend(f"  {c.text}  ({c.note})" for c in self.choices)
+        out.extend(self.reminders)
+        return "\n".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class DrugDose:
+    """The drug and dose recorded on a ``drug_dose`` step, with its billing units."""
+
+    code: str
+    title: str
+    dose: Decimal
+    unit: str
+    billing_unit: str  # as printed: "1,000 mcg"
+    units: int
+    single_dose: bool
+    discarded: Decimal | None = None
+
+    @property
+    def text(self) -> str:
+        s = "" if self.units == 1 else "s"
+        return f"{self.code} {format(self.dose, 'f')} {self.unit} = {self.units} unit{s}"
+
+
+def _decimal_text(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+
+
+# ---------------------------------------------------------------------- the service
+
+
+class Checklists:
+    """Checklist runs kept in the user's database, templates read from the reference."""
+
+    def __init__(self, user: UserStore, reference: ReferenceStore) -> None:
+        self.user = user
+        self.reference = reference
+        # A tick must survive a power cut, not only a crash: sync the WAL on every commit.
+        self.user.read(lambda con: con.execute("PRAGMA synchronous=FULL"))
+
+    # ------------------------------------------------------------------ templates
+
+    def template(self, template_id: str) -> ChecklistTemplate:
+        template = self.reference.checklist_template(template_id)
+        if template is None:
+            raise ChecklistError(
+                f"The checklist '{template_id}' is not in the reference data. "
+                "Update or rebuild the reference database."
+            )
+        return template
+
+    # ------------------------------------------------------------------ runs
+
+    def start(self, template_id: str, *, origin: str | None = None) -> ChecklistRun:
+        """A new run of ``template_id``, written at once."""
+        template = self.template(template_id)
+        at = now_iso()
+        with self.user.transaction() as con:
+            run_id = self._insert_run(con, template, origin or template.id, None, at)
+        return ChecklistRun(self, run_id, template, "open", at, origin or template.id, None)
+
+    def _insert_run(
+        self,
+        con: sqlite3.Connection,
+        template: ChecklistTemplate,
+        origin: str,
+        switched_from: int | None,
+        at: str,
+    ) -> int:
+        cur = con.execute(
+            "INSERT INTO checklist_runs (template_id, template_title, code_system, code,"
+            " origin_template, switched_from, status, started_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,'open',?,?)",
+            (template.id, template.title, template.system, template.code, origin, switched_from,
+             at, at),
+        )  # fmt: skip
+        run_id = int(cur.lastrowid or 0)
+        value = None if switched_from is None else f"switched from run {switched_from}"
+        con.execute(
+            "INSERT INTO checklist_events (run_id, at, action, step_key, value)"
+            " VALUES (?,?,'start',NULL,?)",
+            (run_id, at, value),
+        )
+        return run_id
+
+    def unfinished(self) -> ChecklistRun | None:
+        """The most recently changed open run, to offer for resuming, or None."""
+        rows = self.user.rows(
+            "SELECT id FROM checklist_runs WHERE status = 'open'"
+            " ORDER BY updated_at DESC, id DESC LIMIT 1"
+        )
+        return self.load(int(str(rows[0][0]))) if rows else None
+
+    def unfinished_count(self) -> int:
+        rows = self.user.rows("SELECT count(*) FROM checklist_runs WHERE status = 'open'")
+        return int(str(rows[0][0]))
+
+    def load(self, run_id: int) -> ChecklistRun:
+        rows = self.user.rows(
+            "SELECT template_id, status, started_at, origin_template, switched_from, drug_code,"
+            " dose_amount, dose_unit, drug_units, single_dose, discarded_amount, separate_em,"
+            " billing_json FROM checklist_runs WHERE id = ?",
+            (run_id,),
+        )
+        if not rows:
+            raise ChecklistError(f"There is no checklist run {run_id}.")
+        (
+            template_id,
+            status,
+            started_at,
+            origin,
+            switched_from,
+            drug_code,
+            dose_amount,
+            dose_unit,
+            drug_units,
+            single_dose,
+            discarded,
+            separate_em,
+            billing_json,
+        ) = rows[0]
+        template = self.template(str(template_id))
+        run = ChecklistRun(
+            self,
+            run_id,
+            template,
+            str(status),
+            str(started_at),
+            str(origin),
+            None if switched_from is None else int(str(switched_from)),
+        )
+        keys = {s.key for s in template.steps}
+        for key, value, at in self.user.rows(
+            "SELECT step_key, value, at FROM checklist_steps_done WHERE run_id = ?", (run_id,)
+        ):
+            if str(key) in keys:
+                run._values[str(key)] = str(value)
+                run._times[str(key)] = str(at)
+        if drug_code is not None:
+            record = self.reference.get(str(drug_code), "HCPCS")
+            run._drug = DrugDose(
+                code=str(drug_code),
+                title=record.title if record else "",
+                dose=Decimal(str(dose_amount)),
+                unit=str(dose_unit),
+                billing_unit=str(record.billing_unit) if record and record.billing_unit else "",
+                units=int(str(drug_units)),
+                single_dose=bool(single_dose),
+                discarded=None if discarded is None else Decimal(str(discarded)),
+            )
+        run._separate_em = None if separate_em is None else bool(separate_em)
+        run._billing = None if billing_json is None else Billing.from_json(str(billing_json))
+        return run
+
+    def events(self, run_id: int) -> list[tuple[str, str, str | None, str | None]]:
+        """The run's log: (time, action, step key, value), oldest first."""
+        return [
+            (str(at), str(action), None if key is None else str(key), None if v is None else str(v))
+            for at, action, key, v in self.user.rows(
+                "SELECT at, action, step_key, value FROM checklist_events WHERE run_id = ?"
+                " ORDER BY id",
+                (run_id,),
+            )
+        ]
+
+    # ------------------------------------------------------------------ billing
+
+    def drug_dose(
+        self,
+        code: str,
+        dose: Decimal | str | int | float,
+        unit: str,
+        *,
+        single_dose: bool | None = None,
+        discarded: Decimal | str | int | float | None = None,
+    ) -> DrugDose:
+        """Check a drug and dose against the reference, with its billing units.
+
+        Raises :class:`UnitError` (message for a person) for an unknown code, a bad
+        amount or a unit that does not convert to the code's.
+        """
+        record = self.reference.get(code.strip(), "HCPCS")
+        if record is None:
+            raise UnitError(f"'{code}' is not a HCPCS drug code in the reference data.")
+        if record.billing_unit is None:
+            raise UnitError(f"{record.code} is not billed per dose (it has no billing unit).")
+        amount = parse_amount(dose)
+        canonical = normalise_unit(unit)
+        units = billing_units(record.billing_unit, amount, canonical)
+        waste: Decimal | None = None
+        if discarded is not None and str(discarded).strip():
+            try:
+                waste = Decimal(str(discarded).replace(",", "").strip())
+            except InvalidOperation:
+                raise UnitError(f"The discarded amount '{discarded}' is not a number.") from None
+            if not waste.is_finite() or waste < 0:
+                raise UnitError(f"The discarded amount must be zero or more, not '{discarded}'.")
+            if waste == 0:
+                waste = None
+        sd = record.single_dose if single_dose is None else single_dose
+        if waste is not None and not sd:
+            raise UnitError(
+                "A discarded amount is recorded only for a single-dose container "
+                "(JW does not apply to multi-dose vials)."
+            )
+        return DrugDose(
+            code=record.code,
+            title=record.title,
+            dose=amount,
+            unit=canonical,
+            billing_unit=str(record.billing_unit),
+            units=units,
+            single_dose=sd,
+            discarded=waste,
+        )
+
+    def billing(self, run: ChecklistRun) -> Billing:
+        """The lines to bill for ``run`` as it stands (computed from the reference)."""
+        template = run.template
+        if template.code in IMMUNIZATION_ADMIN_CODES:
+            return self._vaccine_billing(run)
+        lines: list[BillingLine] = []
+        reminders: list[str] = []
+        lines.append(self._line(template.system, template.code, 1, ()))
+        drug = run.drug
+        if drug is not None:
+            record = self.reference.get(drug.code, "HCPCS")
+            title = record.title if record else drug.title
+            if not drug.single_dose:
+                lines.append(BillingLine("HCPCS", drug.code, drug.units, (), title))
+                reminders.append("Multi-dose container: no JZ or JW modifier on the drug line.")
+            elif drug.discarded is None:
+                lines.append(
+                    BillingLine(
+                        "HCPCS", drug.code, drug.units, ("JZ",), title,
+                        "Single-dose container, nothing discarded",
+                    )
+                )  # fmt: skip
+            else:
+                assert record is not None and record.billing_unit is not None
+                total = billing_units(record.billing_unit, drug.dose + drug.discarded, drug.unit)
+                waste_units = total - drug.units
+                amount = f"{_decimal_text(drug.discarded)} {drug.unit}"
+                if waste_units > 0:
+                    lines.append(
+                        BillingLine(
+                            "HCPCS", drug.code, drug.units, (), title, "Amount given"
+                        )
+                    )  # fmt: skip
+                    lines.append(
+                        BillingLine(
+                            "HCPCS", drug.code, waste_units, ("JW",), title,
+                            f"Amount discarded ({amount}): record it in the chart",
+                        )
+                    )  # fmt: skip
+                else:
+                    lines.append(
+                        BillingLine(
+                            "HCPCS", drug.code, drug.units, ("JZ",), title,
+                            f"The discarded {amount} is within the units already billed "
+                            "(rounded up), so there is no JW line",
+                        )
+                    )  # fmt: skip
+        if run.separate_em is True:
+            reminders.append(
+                "A separate, significant E/M visit took place: add modifier 25 to the E/M "
+                f"code (for example 99213), not to {template.code}. For Medicare, do not "
+                f"report 99211 with {template.code}."
+            )
+        elif run.separate_em is None:
+            reminders.append(
+                "Only if a separate, significant E/M visit took place: report it with "
+                "modifier 25 on the E/M code."
+            )
+        return Billing(tuple(lines), (), tuple(reminders))
+
+    def _vaccine_billing(self, run: ChecklistRun) -> Billing:
+        choices = tuple(
+            BillingLine(system, code, 1, (), record.title, note)
+            for system, code, note in VACCINE_CHOICES
+            if (record := self.reference.get(code, system)) is not None
+        )
+        reminders = [
+            "Choose the administration code that fits the patient's age, payer and the "
+            "vaccine; QuickRef does not record the patient's age.",
+            "Report the vaccine product code on its own line. Never 96372 for a vaccine.",
+        ]
+        if run.value("counselling") == DONE:
+            reminders.append(
+                "Counselling was ticked: 90460 (+90461) applies only if the patient is 18 or "
+                "under and the physician or other qualified professional counselled."
+            )
+        return Billing((), choices, tuple(reminders))
+
+    def _line(self, system: str, code: str, units: int, mods: tuple[str, ...]) -> BillingLine:
+        record = self.reference.get(code, system)
+        return BillingLine(system, code, units, mods, record.title if record else "")
+
+
+# ---------------------------------------------------------------------- one run
+
+
+class ChecklistRun:
+    """One run, as stored. Every method writes first and changes itself only on success."""
+
+    def __init__(
+        self,
+        book: Checklists,
+        run_id: int,
+        template: ChecklistTemplate,
+        status: str,
+        started_at: str,
+        origin: str,
+        switched_from: int | None,
+    ) -> None:
+        self.book = book
+        self.id = run_id
+        self.template = template
+        self.status = status
+        self.started_at = started_at
+        self.origin = origin
+        self.switched_from = switched_from
+        self._values: dict[str, str] = {}
+        self._times: dict[str, str] = {}
+        self._drug: DrugDose | None = None
+        self._separate_em: bool | None = None
+        self._billing: Billing | None = None
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def steps(self) -> tuple[ChecklistStep, ...]:
+        return self.template.steps
+
+    def step(self, key: str) -> ChecklistStep:
+        for s in self.template.steps:
+            if s.key == key:
+                return s
+        raise ChecklistError(f"The checklist '{self.template.title}' has no step '{key}'.")
+
+    def value(self, key: str) -> str | None:
+        """``done``, ``yes``, ``no`` or ``drug`` once the step is done; else None."""
+        return self._values.get(key)
+
+    def done_at(self, key: str) -> str | None:
+        return self._times.get(key)
+
+    def is_done(self, key: str) -> bool:
+        return key in self._values
+
+    @property
+    def drug(self) -> DrugDose | None:
+        return self._drug
+
+    @property
+    def separate_em(self) -> bool | None:
+        return self._separate_em
+
+    @property
+    def billing(self) -> Billing | None:
+        """The stored lines to bill, once completed."""
+        return self._billing
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.steps if s.key in self._values)
+
+    @property
+    def required_count(self) -> int:
+        return sum(1 for s in self.steps if s.required)
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for s in self.steps if s.required and s.key in self._values)
+
+    @property
+    def progress_text(self) -> str:
+        return f"{self.done_count} of {len(self.steps)}"
+
+    def stop_step(self) -> ChecklistStep | None:
+        """The first yes/no step answered with its stop answer (this path ends there)."""
+        for s in self.steps:
+            if s.kind == "yes_no" and s.stop_answer and self._values.get(s.key) == s.stop_answer:
+                return s
+        return None
+
+    def missing_required(self) -> list[ChecklistStep]:
+        return [s for s in self.steps if s.required and s.key not in self._values]
+
+    @property
+    def can_complete(self) -> bool:
+        return self.is_open and not self.missing_required() and self.stop_step() is None
+
+    def preview_billing(self) -> Billing:
+        return self._billing if self._billing is not None else self.book.billing(self)
+
+    # ------------------------------------------------------------------ writing
+
+    def _require_open(self) -> None:
+        if not self.is_open:
+            raise ChecklistError(
+                f"This checklist run is {self.status}; start a new one for the next patient."
+            )
+
+    def _write(
+        self,
+        action: str,
+        key: str | None,
+        value: str | None,
+        *,
+        state: str | None = None,
+        clear: bool = False,
+        run_sets: Iterable[tuple[str, object]] = (),
+        at: str | None = None,
+    ) -> str:
+        """One transaction: the step state, the event and the run's time. Returns the time."""
+        at = at or now_iso()
+        with self.book.user.transaction() as con:
+            if key is not None and state is not None:
+                con.execute(
+                    "INSERT INTO checklist_steps_done (run_id, step_key, value, at)"
+                    " VALUES (?,?,?,?) ON CONFLICT (run_id, step_key)"
+                    " DO UPDATE SET value = excluded.value, at = excluded.at",
+                    (self.id, key, state, at),
+                )
+            if key is not None and clear:
+                con.execute(
+                    "DELETE FROM checklist_steps_done WHERE run_id = ? AND step_key = ?",
+                    (self.id, key),
+                )
+            sets = list(run_sets)
+            assign = "".join(f", {column} = ?" for column, _ in sets)
+            con.execute(
+                f"UPDATE checklist_runs SET updated_at = ?{assign} WHERE id = ?",
+                (at, *(v for _, v in sets), self.id),
+            )
+            con.execute(
+                "INSERT INTO checklist_events (run_id, at, action, step_key, value)"
+                " VALUES (?,?,?,?,?)",
+                (self.id, at, action, key, value),
+            )
+        return at
+
+    def tick(self, key: str) -> None:
+        self._require_open()
+        step = self.step(key)
+        if step.kind != "tick":
+            raise ChecklistError(f"'{step.label}' is answered, not ticked.")
+        at = self._write("tick", key, None, state=DONE)
+        self._values[key] = DONE
+        self._times[key] = at
+
+    def untick(self, key: str) -> None:
+        """Clear a step: a tick, an answer, or the drug and dose."""
+        self._require_open()
+        step = self.step(key)
+        sets: list[tuple[str, object]] = []
+        if step.kind == "drug_dose":
+            sets = [(c, None) for c in _DRUG_COLUMNS]
+        self._write("untick", key, None, clear=True, run_sets=sets)
+        self._values.pop(key, None)
+        self._times.pop(key, None)
+        if step.kind == "drug_dose":
+            self._drug = None
+
+    def answer(self, key: str, yes: bool) -> ChecklistRun:
+        """Answer a yes/no step. Returns the run to continue with.
+
+        The stop answer of a step with ``switch_to`` ends this run (status ``switched``)
+        and starts the other template in the same transaction: the returned run is the
+        new one. A stop answer without ``switch_to`` keeps the run open but blocks
+        completion until the answer is changed.
+        """
+        self._require_open()
+        step = self.step(key)
+        if step.kind != "yes_no":
+            raise ChecklistError(f"'{step.label}' is ticked, not answered yes or no.")
+        answer = YES if yes else NO
+        if step.stop_answer == answer and step.switch_to:
+            target = self.book.template(step.switch_to)
+            at = now_iso()
+            with self.book.user.transaction() as con:
+                con.execute(
+                    "INSERT INTO checklist_steps_done (run_id, step_key, value, at)"
+                    " VALUES (?,?,?,?) ON CONFLICT (run_id, step_key)"
+                    " DO UPDATE SET value = excluded.value, at = excluded.at",
+                    (self.id, key, answer, at),
+                )
+                con.execute(
+                    "INSERT INTO checklist_events (run_id, at, action, step_key, value)"
+                    " VALUES (?,?,'answer',?,?)",
+                    (self.id, at, key, answer),
+                )
+                new_id = self.book._insert_run(con, target, self.origin, self.id, at)
+                con.execute(
+                    "UPDATE checklist_runs SET status = 'switched', updated_at = ? WHERE id = ?",
+                    (at, self.id),
+                )
+                con.execute(
+                    "INSERT INTO checklist_events (run_id, at, action, step_key, value)"
+                    " VALUES (?,?,'switch',NULL,?)",
+                    (self.id, at, target.id),
+                )
+            self._values[key] = answer
+            self._times[key] = at
+            self.status = "switched"
+            return ChecklistRun(self.book, new_id, target, "open", at, self.origin, self.id)
+        at = self._write("answer", key, answer, state=answer)
+        self._values[key] = answer
+        self._times[key] = at
+        return self
+
+    def set_drug(
+        self,
+        code: str,
+        dose: Decimal | str | int | float,
+        unit: str,
+        *,
+        single_dose: bool | None = None,
+        discarded: Decimal | str | int | float | None = None,
+        key: str | None = None,
+    ) -> DrugDose:
+        """Record the drug and dose on the (first) ``drug_dose`` step.
+
+        ``single_dose`` defaults to the code's usual container. Raises
+        :class:`UnitError` before anything is written if the dose does not convert.
+        """
+        self._require_open()
+        if key is None:
+            found = [s for s in self.steps if s.kind == "drug_dose"]
+            if not found:
+                raise ChecklistError(f"The checklist '{self.template.title}' has no drug step.")
+            key = found[0].key
+        elif self.step(key).kind != "drug_dose":
+            raise ChecklistError(f"'{self.step(key).label}' does not take a drug and dose.")
+        drug = self.book.drug_dose(code, dose, unit, single_dose=single_dose, discarded=discarded)
+        detail = json.dumps(
+            {
+                "code": drug.code,
+                "dose": format(drug.dose, "f"),
+                "unit": drug.unit,
+                "units": drug.units,
+                "single_dose": drug.single_dose,
+                "discarded": None if drug.discarded is None else format(drug.discarded, "f"),
+            },
+            sort_keys=True,
+        )
+        at = self._write(
+            "drug",
+            key,
+            detail,
+            state=DRUG,
+            run_sets=[
+                ("drug_code", drug.code),
+                ("dose_amount", format(drug.dose, "f")),
+                ("dose_unit", drug.unit),
+                ("drug_units", drug.units),
+                ("single_dose", int(drug.single_dose)),
+                (
+                    "discarded_amount",
+                    None if drug.discarded is None else format(drug.discarded, "f"),
+                ),
+            ],
+        )
+        self._values[key] = DRUG
+        self._times[key] = at
+        self._drug = drug
+        return drug
+
+    def set_separate_em(self, performed: bool | None) -> None:
+        """Whether a separate, significant E/M service was performed (modifier 25)."""
+        self._require_open()
+        value = None if performed is None else (YES if performed else NO)
+        self._write(
+            "separate_em", None, value,
+            run_sets=[("separate_em", None if performed is None else int(performed))],
+        )  # fmt: skip
+        self._separate_em = performed
+
+    def complete(self) -> Billing:
+        """Finish the run: compute and store the lines to bill."""
+        self._require_open()
+        stop = self.stop_step()
+        if stop is not None:
+            raise ChecklistError(stop.stop_message or f"'{stop.label}' ends this checklist.")
+        missing = self.missing_required()
+        if missing:
+            names = "; ".join(s.label for s in missing)
+            raise ChecklistError(f"Required steps not done yet: {names}.")
+        billing = self.book.billing(self)
+        at = now_iso()
+        self._write(
+            "complete",
+            None,
+            "; ".join(line.text for line in billing.lines) or None,
+            run_sets=[
+                ("status", "completed"),
+                ("completed_at", at),
+                ("billing_json", billing.to_json()),
+            ],
+            at=at,
+        )
+        self.status = "completed"
+        self._billing = billing
+        return billing
+
+    def abandon(self) -> None:
+        """Set this run aside for good (kept in the log, no longer offered for resuming)."""
+        self._require_open()
+        self._write("abandon", None, None, run_sets=[("status", "abandoned")])
+        self.status = "abandoned"
+
+    def next_patient(self) -> ChecklistRun:
+        """A fresh run of the checklist this one was opened as (96372 after a vaccine)."""
+        if self.is_open:
+            raise ChecklistError("Complete or set aside this checklist before the next patient.")
+        return self.book.start(self.origin)
+
+
+_DRUG_COLUMNS = (
+    "drug_code",
+    "dose_amount",
+    "dose_unit",
+    "drug_units",
+    "single_dose",
+    "discarded_amount",
+)
