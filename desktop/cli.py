@@ -60,7 +60,31 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--icd10cm-xml", type=Path, help="CDC ICD-10-CM tabular XML to import")
     i = dbsub.add_parser("info", help="versions, counts and checksum")
     i.add_argument("--json", action="store_true")
+    _add_update_parsers(dbsub)
     return p
+
+
+def _add_update_parsers(dbsub: Any) -> None:
+    """``db import / changes / use-bundled / export-pack`` (yearly code updates)."""
+    im = dbsub.add_parser(
+        "import",
+        help="import official code files (ICD-10-CM, HCPCS, licensed CPT, local CSV) "
+        "into a new reference database and switch to it",
+    )
+    im.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    im.add_argument("--yes", action="store_true", help="switch without asking")
+    im.add_argument("--dry-run", action="store_true", help="show what would change, switch nothing")
+    im.add_argument("--csv", type=Path, metavar="OUT", help="also write what changed to a CSV file")
+    im.add_argument("--json", action="store_true")
+    ch = dbsub.add_parser("changes", help="what importing FILE... would change, as CSV")
+    ch.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    ch.add_argument("--csv", type=Path, metavar="OUT", required=True)
+    ch.add_argument("--json", action="store_true")
+    dbsub.add_parser("use-bundled", help="stop using imported data; use the bundled database")
+    ep = dbsub.add_parser(
+        "export-pack", help="write the database in use, checksum and metadata for a shared folder"
+    )
+    ep.add_argument("dir", type=Path, metavar="DIR")
 
 
 def _print_json(obj: Any) -> None:
@@ -83,6 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(args.db)
     if args.command == "db" and args.db_command == "build":
         return _cmd_build(args)
+    if args.command == "db" and args.db_command in (
+        "import",
+        "changes",
+        "use-bundled",
+        "export-pack",
+    ):
+        return _cmd_update(args)
 
     from desktop.reference.store import ReferenceDataError, ReferenceStore
 
@@ -353,6 +384,76 @@ def _cmd_info(store: Any, args: argparse.Namespace) -> int:
         for s in info.sources:
             print(f"  {s.id}: {s.title} ({s.publisher}); {s.licence}")
     return EXIT_OK if verified == "verified" else EXIT_DATA
+
+
+def _cmd_update(args: argparse.Namespace) -> int:
+    """``db import / changes / use-bundled / export-pack``: calls desktop.reference.update."""
+    from desktop.reference import paths, update
+
+    try:
+        if args.db_command == "use-bundled":
+            update.use_bundled()
+            choice = paths.reference_choice()
+            print(f"Using {choice.origin} reference data: {choice.path}")
+            return EXIT_OK
+        if args.db_command == "export-pack":
+            pack = update.export_pack(args.dir, args.db)
+            print(f"Wrote {pack.db} (data version {pack.data_version}, sha256 {pack.sha256})")
+            print(f"Metadata: {pack.metadata}")
+            return EXIT_OK
+        dry_run = args.db_command == "changes" or args.dry_run
+        staged = update.prepare_import(args.files, base=args.db)
+    except (update.ImportFileError, update.UpdateError, OSError) as exc:
+        print(f"quickref: import failed, nothing was changed: {exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    try:
+        if args.csv:
+            staged.export_changes_csv(args.csv)
+        if not args.json:
+            for f in staged.files:
+                print(f"{f.path.name}: {update.FORMATS[f.format]}, {f.records:,} records")
+            print(f"What changed: {staged.summary()}")
+            shown = staged.changes(limit=40)
+            for c in shown:
+                extra = f" (terminated {c.terminated})" if c.terminated else ""
+                extra += f" use instead: {c.replaced_by}" if c.replaced_by else ""
+                title = c.new_title if c.change != "deleted" else c.old_title
+                print(f"  {c.change:<8} {c.system:<10} {c.code:<9} {title}{extra}")
+            more = sum(staged.counts.values()) - len(shown)
+            if more > 0:
+                print(f"  ... and {more:,} more" + ("" if args.csv else " (see --csv OUT)"))
+        switch = not dry_run
+        if switch and not args.yes and not args.json and sys.stdin.isatty():
+            switch = input("Switch to the new data? [y/N] ").strip().lower() in ("y", "yes")
+        new_db = staged.commit() if switch else None
+        if not switch:
+            staged.discard()
+        choice = paths.reference_choice()
+        if args.json:
+            _print_json(
+                {
+                    "files": [
+                        {"file": str(f.path), "format": f.format, "records": f.records}
+                        for f in staged.files
+                    ],
+                    "changes": staged.counts,
+                    "licensed_texts": staged.licensed_count,
+                    "data_version": staged.data_version,
+                    "switched": switch,
+                    "database": None if new_db is None else str(new_db),
+                    "in_use": str(choice.path),
+                }
+            )
+        elif switch:
+            print(f"Switched: data version {staged.data_version or '(licensed texts only)'}")
+            if new_db is not None and choice.path != new_db:
+                print(f"Note: this workstation uses {choice.origin} data ({choice.path}).")
+        else:
+            print("Nothing was changed.")
+        return EXIT_OK
+    except BaseException:
+        staged.discard()
+        raise
 
 
 if __name__ == "__main__":
