@@ -54,7 +54,10 @@ EXCLUDES = QT_EXCLUDED_MODULES + OTHER_EXCLUDED_MODULES
 #   windows and cocoa for the Windows and macOS builds, with their native styles.
 # imageformats/iconengines: the SVG application icon (PNG is built into QtGui).
 # platforminputcontexts: compose keys (dead keys for accented letters).
+# printsupport: CUPS, so the checklist history prints to a real printer (QPrintDialog);
+#   PDF output needs no plugin.
 QT_KEPT_PLUGINS = [
+    "printsupport/cupsprintersupport",
     "platforms/qoffscreen",
     "platforms/qxcb",
     "platforms/qminimal",
@@ -90,6 +93,10 @@ QT_STRAY_LIBS = [
     "pyside6qml*",
 ]
 
+# System libraries taken from the machine, never bundled: libcups must match the local
+# CUPS daemon (the .deb depends on libcups2; without it the print dialog offers PDF only).
+SYSTEM_LIBS = ["libcups.so*"]
+
 _PLUGIN_DIR = re.compile(r"(?:^|/)PySide6/(?:Qt/)?plugins/")
 
 # Other files left out, as bundle paths:
@@ -119,6 +126,8 @@ def _dropped(dest: str) -> bool:
     plugin = _PLUGIN_DIR.search(norm)
     if plugin:
         return plugin_key(norm[plugin.end() :]) not in QT_KEPT_PLUGINS
+    if "/" not in norm and any(fnmatch.fnmatch(name, pat) for pat in SYSTEM_LIBS):
+        return True
     bare = name[3:] if name.startswith("lib") else name
     if any(fnmatch.fnmatch(bare.lower(), pat.lower()) for pat in QT_STRAY_LIBS):
         return True
