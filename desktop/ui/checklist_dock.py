@@ -9,10 +9,23 @@ message in the banner and the screen keeps showing what is saved.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
+    QFontMetrics,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -30,12 +43,16 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -58,10 +75,31 @@ from desktop.ui.checklist_model import ChecklistModel, DrugResultsModel, StatusR
 UNITS = ("mcg", "mg", "g", "units", "mL")
 # Big enough to hit with a gloved finger or a shaky mouse; sizes only, colours come
 # from the palette.
+INDICATOR = 26
 LIST_STYLE = (
-    "QListView::item { padding: 8px 6px; }QListView::indicator { width: 26px; height: 26px; }"
+    "QListView::item { padding: 8px 6px; }"
+    f"QListView::indicator {{ width: {INDICATOR}px; height: {INDICATOR}px; }}"
 )
 BIG_BUTTON_HEIGHT = 40
+
+
+class StepDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped text at the list's real width (the stock size hint
+    under-measures wrapped text beside the large tick box, and clips the status line)."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QAbstractItemView) else 400
+        text_width = max(width - INDICATOR - 40, 80)
+        metrics = QFontMetrics(opt.font)
+        text = metrics.boundingRect(
+            QRect(0, 0, text_width, 100_000), int(Qt.TextFlag.TextWordWrap), opt.text
+        )
+        return QSize(width, max(text.height() + 22, INDICATOR + 18))
 
 
 class Banner(QFrame):
@@ -131,7 +169,7 @@ class DrugDoseEditor(QWidget):
         self.results = QListView(self)
         self.results.setModel(self.results_model)
         self.results.setAccessibleName("Drug codes found")
-        self.results.setMaximumHeight(110)
+        self.results.setMaximumHeight(90)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.chosen = QLabel("No drug chosen yet.", self)
         self.chosen.setWordWrap(True)
@@ -342,10 +380,13 @@ class ChecklistDock(QDockWidget):
         self.model.set_toggle_handler(self._toggle)
         self.view = QListView(page)
         self.view.setModel(self.model)
+        self.view.setItemDelegate(StepDelegate(self.view))
         self.view.setAccessibleName("Checklist steps")
         self.view.setStyleSheet(LIST_STYLE)
         self.view.setWordWrap(True)
         self.view.setUniformItemSizes(False)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -450,12 +491,20 @@ class ChecklistDock(QDockWidget):
         self.summary_title.setWordWrap(True)
         self.summary_title.setAccessibleName("Summary title")
         self.lines_model = QStandardItemModel(self)
-        self.lines_view = QListView(page)
+        self.lines_view = QTableView(page)
         self.lines_view.setModel(self.lines_model)
         self.lines_view.setAccessibleName("Lines to bill")
         self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.lines_view.setWordWrap(True)
-        self.lines_view.setStyleSheet("QListView::item { padding: 6px; }")
+        self.lines_view.setShowGrid(False)
+        self.lines_view.verticalHeader().hide()
+        self.lines_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.lines_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.sectionResized.connect(lambda *_: self._fit_lines())
         self.lines_view.doubleClicked.connect(lambda _i: self.copy_current_line())
         copy_sc = QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.lines_view)
         copy_sc.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -490,6 +539,7 @@ class ChecklistDock(QDockWidget):
         layout.addWidget(self.lines_view, 1)
         layout.addWidget(self.reminders)
         layout.addWidget(self.copied_label)
+        layout.addStretch(1)
         layout.addLayout(row)
         self.stack.addWidget(page)
 
@@ -676,6 +726,13 @@ class ChecklistDock(QDockWidget):
         self.em_check.blockSignals(True)
         self.em_check.setChecked(bool(run.separate_em))
         self.em_check.blockSignals(False)
+        QTimer.singleShot(
+            0,
+            self,
+            lambda: self.view.scrollTo(
+                self.view.currentIndex(), QAbstractItemView.ScrollHint.PositionAtCenter
+            ),
+        )
         if run.status == "completed" and run.billing is not None:
             self._show_summary(run, run.billing)
         else:
@@ -781,21 +838,33 @@ class ChecklistDock(QDockWidget):
             + ("Lines to bill:" if billing.lines else "Choose the administration code:")
         )
         self.lines_model.clear()
+        self.lines_model.setHorizontalHeaderLabels(["Line to bill", "What it is"])
         for line in billing.lines:
-            self.lines_model.appendRow(_line_item(line.text, line.title, line.note))
+            self.lines_model.appendRow(_line_items(line.text, line.title, line.note))
         if billing.choices:
             if billing.lines:
                 header = QStandardItem("Choose what applies:")
                 header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                self.lines_model.appendRow(header)
+                self.lines_model.appendRow([header, QStandardItem()])
             for c in billing.choices:
-                self.lines_model.appendRow(_line_item(c.text, c.title, c.note, choice=True))
+                self.lines_model.appendRow(_line_items(c.text, c.title, c.note, choice=True))
         if self.lines_model.rowCount():
             self.lines_view.setCurrentIndex(self.lines_model.index(0, 0))
-        self.reminders.setText("<br>".join(f"• {r}" for r in billing.reminders))
+        reminders = "".join(f"<li>{html.escape(r)}</li>" for r in billing.reminders)
+        self.reminders.setText(f"<b>Reminders</b><ul>{reminders}</ul>" if reminders else "")
         self.copied_label.setText("Select a line and press Ctrl+C or “Copy line”.")
+        self.lines_view.setMaximumHeight(16777215)
         self.stack.setCurrentWidget(self.summary_page)
         self.next_button.setFocus()
+        QTimer.singleShot(0, self, self._fit_lines)
+
+    def _fit_lines(self) -> None:
+        """The lines list as tall as its lines (it scrolls if there are many); once laid out,
+        so wrapped lines are measured at their real width."""
+        view = self.lines_view
+        view.resizeRowsToContents()
+        height = view.verticalHeader().length() + view.horizontalHeader().height()
+        view.setMaximumHeight(height + 2 * view.frameWidth() + 2)
 
     def _link(self, href: str) -> None:
         system, _, code = href.partition(":")
@@ -834,15 +903,16 @@ def _has_drug_step(run: ChecklistRun) -> bool:
     return any(s.kind == "drug_dose" for s in run.steps)
 
 
-def _line_item(text: str, title: str, note: str, *, choice: bool = False) -> QStandardItem:
-    shown = f"{text}   {title}"
-    if note:
-        shown += f"\n{'If: ' if choice else ''}{note}"
-    item = QStandardItem(shown)
-    item.setData(text, Qt.ItemDataRole.UserRole)
-    item.setData(f"{text}. {title}. {note}", Qt.ItemDataRole.AccessibleTextRole)
-    item.setToolTip(title)
-    font = item.font()
+def _line_items(text: str, title: str, note: str, *, choice: bool = False) -> list[QStandardItem]:
+    """One row: what to copy (bold for a definite line) and what it is."""
+    line = QStandardItem(text)
+    line.setData(text, Qt.ItemDataRole.UserRole)
+    line.setData(f"{text}. {title}. {note}", Qt.ItemDataRole.AccessibleTextRole)
+    font = line.font()
+    font.setPointSizeF(font.pointSizeF() * 1.15)
     font.setBold(not choice)
-    item.setFont(font)
-    return item
+    line.setFont(font)
+    what = QStandardItem(f"{title}\n{'If: ' if choice else ''}{note}" if note else title)
+    what.setData(text, Qt.ItemDataRole.UserRole)
+    what.setToolTip(title)
+    return [line, what]
