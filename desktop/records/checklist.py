@@ -187,8 +187,6 @@ class Checklists:
     def __init__(self, user: UserStore, reference: ReferenceStore) -> None:
         self.user = user
         self.reference = reference
-        # A tick must survive a power cut, not only a crash: sync the WAL on every commit.
-        self.user.read(lambda con: con.execute("PRAGMA synchronous=FULL"))
 
     # ------------------------------------------------------------------ templates
 

@@ -155,7 +155,7 @@ class UserStore:
                 with contextlib.suppress(OSError):
                     os.chmod(self.path, 0o600)
             self._con.execute("PRAGMA journal_mode=WAL")
-            self._con.execute("PRAGMA synchronous=NORMAL")
+            self._con.execute("PRAGMA synchronous=FULL")  # a tick survives a power cut
             self._con.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except OSError as exc:
