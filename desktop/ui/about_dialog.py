@@ -1,0 +1,64 @@
+"""Help > About: version, data version, sources and licences, the CPT notice, no network."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from desktop import __version__
+from desktop.reference.store import ReferenceStore
+
+CPT_NOTICE = (
+    "CPT is a registered trademark of the American Medical Association; QuickRef's CPT "
+    "descriptions are its own plain-language wording, not AMA descriptors."
+)
+NO_NETWORK = (
+    "QuickRef never uses the network: every search and every page is answered from the "
+    "files on this computer, and nothing is sent anywhere."
+)
+
+
+def about_html(store: ReferenceStore) -> str:
+    info = store.info()
+    sets = "".join(
+        f"<li>{escape(c.system)}: {escape(c.release)} ({c.codes:,} codes)</li>"
+        for c in info.code_sets
+    )
+    sources = "".join(
+        f"<li><b>{escape(s.title)}</b> ({escape(s.publisher)})<br>{escape(s.licence)}</li>"
+        for s in store.sources()
+    )
+    return (
+        f"<h2>QuickRef {escape(__version__)}</h2>"
+        "<p>An offline coding quick reference for clinic injections.</p>"
+        f"<p>Reference data version {escape(info.data_version)} "
+        f"(released {escape(info.released)})</p><ul>{sets}</ul>"
+        f"<p><b>{escape(NO_NETWORK)}</b></p>"
+        f"<p>{escape(CPT_NOTICE)}</p>"
+        "<p>HCPCS Level II descriptors (CMS) and ICD-10-CM titles (CDC) are public domain "
+        "works of the US government.</p>"
+        f"<h3>Data sources and licences</h3><ul>{sources}</ul>"
+        f"<p>Reference database: {escape(str(info.path))}</p>"
+    )
+
+
+class AboutDialog(QDialog):
+    def __init__(self, store: ReferenceStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About QuickRef")
+        self.setAccessibleName("About QuickRef")
+        self.text = QTextBrowser(self)
+        self.text.setOpenLinks(False)
+        self.text.setAccessibleName("About QuickRef: version, data sources and licences")
+        self.text.setHtml(about_html(store))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName("Close")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        fm = self.fontMetrics()
+        self.resize(fm.averageCharWidth() * 90, fm.height() * 34)

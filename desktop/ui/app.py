@@ -1,0 +1,105 @@
+"""Starting the window: ``quickref`` with no command calls :func:`run_gui`.
+
+A reference or user database that cannot be used gives a clear dialog that says what
+happened and what to do (exit code 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop.records.store import UserDataError, UserStore
+from desktop.reference.store import ReferenceDataError, ReferenceStore
+from desktop.resources_path import DESKTOP_FILE_NAME, icon_path, icon_pngs
+
+EXIT_DATA = 2
+APP_NAME = "QuickRef"
+
+
+def app_icon() -> QIcon:
+    """The window icon: the SVG if it renders, plus every PNG size that exists."""
+    icon = QIcon()
+    svg = icon_path("quickref.svg")
+    if svg.is_file():
+        icon.addFile(str(svg))
+    for _size, png in icon_pngs():
+        icon.addFile(str(png))
+    return icon
+
+
+def application() -> QApplication:
+    """The QApplication (created if needed) with QuickRef's names and icon."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    return app
+
+
+def startup_error_text(exc: Exception) -> tuple[str, str, str]:
+    """(window title, what happened, what to do) for a failed start."""
+    if isinstance(exc, ReferenceDataError):
+        return (
+            "QuickRef: reference data unusable",
+            "QuickRef cannot open its reference data.",
+            f"{exc}\n\nQuickRef has not changed anything. If this keeps happening, "
+            "ask your clinic's IT to reinstall QuickRef.",
+        )
+    if isinstance(exc, UserDataError):
+        return (
+            "QuickRef: your data unusable",
+            "QuickRef cannot open your own data (pinned and recent codes, checklists).",
+            f"{exc}\n\nThe reference data is not affected. If this keeps happening, set "
+            "QUICKREF_DATA_DIR to another folder or ask your clinic's IT.",
+        )
+    return ("QuickRef: cannot start", "QuickRef cannot start.", str(exc))
+
+
+def startup_error_box(exc: Exception, parent: QWidget | None = None) -> QMessageBox:
+    """The critical message box for a failed start (not shown: call ``exec()``)."""
+    title, text, informative = startup_error_text(exc)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(informative)
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    box.setAccessibleName(title)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return box
+
+
+def run_gui(db: Path | None) -> int:
+    """Open the window on the reference database ``db`` (default: the bundled one)."""
+    app = application()
+    store: ReferenceStore | None = None
+    user: UserStore | None = None
+    try:
+        store = ReferenceStore(db, verify=True)
+        user = UserStore()
+    except (ReferenceDataError, UserDataError) as exc:
+        if store is not None:
+            store.close()
+        startup_error_box(exc).exec()
+        return EXIT_DATA
+
+    from desktop.ui.main_window import build_main_window
+
+    window = build_main_window(store, user)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.deleteLater()
+        user.close()
+        store.close()

@@ -1,0 +1,279 @@
+"""The code detail pane: one code's whole record as rich text with code links.
+
+Every code mentioned (use instead, report with, see also, parent, children, referenced
+by) is a ``code:SYSTEM/CODE`` link; the checklist link is ``checklist:ID``. The view
+never opens links itself: it emits :attr:`DetailView.code_activated` and
+:attr:`DetailView.checklist_activated`, and the window decides. Colours are taken from
+the palette each time the page is rendered, and the page is rendered again when the
+palette changes (light / dark scheme).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from urllib.parse import quote, unquote
+
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from desktop.reference.store import ChecklistTemplate, CodeRecord, CodeSummary, CrossRef
+
+CODE_SCHEME = "code"
+CHECKLIST_SCHEME = "checklist"
+LICENSED_HEADING = "Licensed AMA CPT descriptor"
+CHECKLIST_LINK_TEXT = "Open the injection checklist"
+MAX_CHILDREN = 300
+
+RELATIONS: tuple[tuple[str, str], ...] = (
+    ("use_instead", "Use instead"),
+    ("report_with", "Report with"),
+    ("see_also", "See also"),
+)
+NOTE_KINDS: dict[str, str] = {
+    "status": "Status",
+    "billing": "Billing",
+    "payer": "Payers",
+    "documentation": "Documentation",
+    "clinical": "Clinical",
+    "inclusion_term": "Inclusion terms",
+    "includes": "Includes",
+    "excludes1": "Excludes 1 (never coded together)",
+    "excludes2": "Excludes 2 (not included here)",
+    "code_first": "Code first",
+    "use_additional_code": "Use additional code",
+    "code_also": "Code also",
+    "note": "Notes",
+}
+
+
+def code_url(system: str, code: str) -> QUrl:
+    return QUrl(f"{CODE_SCHEME}:{quote(system)}/{quote(code)}")
+
+
+def parse_code_url(url: QUrl) -> tuple[str, str] | None:
+    """``code:CPT/90471`` -> ``("CPT", "90471")``; anything else -> None."""
+    if url.scheme() != CODE_SCHEME:
+        return None
+    system, _, code = url.path().partition("/")
+    return (unquote(system), unquote(code)) if system and code else None
+
+
+def _link(system: str, code: str, text: str | None = None) -> str:
+    href = code_url(system, code).toString()
+    return f'<a href="{escape(href)}">{escape(text or code)}</a>'
+
+
+def _status_text(rec: CodeRecord) -> str:
+    s = rec.summary
+    words = []
+    if s.billable is True:
+        words.append("Billable")
+    elif s.billable is False:
+        words.append("Not billable")
+    status = s.status.replace("_", " ")
+    words.append(status.capitalize())
+    if rec.effective:
+        words.append(f"effective {rec.effective}")
+    if rec.terminated:
+        words.append(f"ended {rec.terminated}")
+    return ", ".join(words)
+
+
+def _css(palette: QPalette) -> str:
+    def c(role: QPalette.ColorRole) -> str:
+        return palette.color(role).name()
+
+    r = QPalette.ColorRole
+    return (
+        f"body {{ color: {c(r.Text)}; }}"
+        f"a {{ color: {c(r.Link)}; }}"
+        f"h1 {{ margin-bottom: 2px; }}"
+        f"h3 {{ margin-top: 14px; margin-bottom: 4px; }}"
+        f".quiet {{ color: {c(r.PlaceholderText)}; }}"
+        f".warn {{ background-color: {c(r.WindowText)}; color: {c(r.Window)};"
+        " font-weight: bold; }"
+        f".licensed {{ background-color: {c(r.AlternateBase)}; }}"
+        "td { padding: 1px 8px 1px 0; vertical-align: top; }"
+    )
+
+
+def _ref_rows(refs: Sequence[CrossRef | CodeSummary], show_note: bool = True) -> str:
+    rows = []
+    for x in refs:
+        extra = ""
+        if x.status != "active":
+            extra = f' <span class="warn">&nbsp;{escape(x.status.replace("_", " "))}&nbsp;</span>'
+        note = ""
+        if show_note and isinstance(x, CrossRef) and x.note:
+            note = f'<br><span class="quiet">{escape(x.note)}</span>'
+        system = "" if isinstance(x, CodeSummary) else f" ({escape(x.system)})"
+        rows.append(
+            f"<tr><td><b>{_link(x.system, x.code)}</b>{system}</td>"
+            f"<td>{escape(x.title)}{extra}{note}</td></tr>"
+        )
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def record_html(
+    rec: CodeRecord,
+    palette: QPalette,
+    templates: Sequence[ChecklistTemplate] = (),
+    licensed_text: str | None = None,
+    pinned: bool = False,
+) -> str:
+    """The detail page of one code (HTML for ``QTextBrowser``)."""
+    s = rec.summary
+    parts = [f"<html><head><style>{_css(palette)}</style></head><body>"]
+    pin = ' <span class="quiet">(pinned)</span>' if pinned else ""
+    parts.append(f"<h1>{escape(s.code)} <span class='quiet'>{escape(s.system)}</span>{pin}</h1>")
+    status = escape(_status_text(rec))
+    if s.status != "active":
+        status = f'<span class="warn">&nbsp;{status}&nbsp;</span>'
+    parts.append(f"<p><b>{escape(s.title)}</b><br>{status}</p>")
+    if rec.description:
+        heading = "Plain-language description" if s.system == "CPT" else "Description"
+        parts.append(f"<h3>{heading}</h3><p>{escape(rec.description)}</p>")
+    if licensed_text:
+        parts.append(
+            f"<h3>{LICENSED_HEADING}</h3>"
+            '<table class="licensed" width="100%" cellpadding="6"><tr><td>'
+            f"{escape(licensed_text)}<br>"
+            '<span class="quiet">Licensed text from your clinic\'s AMA CPT data file, '
+            "shown under that licence; not part of QuickRef.</span></td></tr></table>"
+        )
+    facts = []
+    if rec.billing_unit:
+        facts.append(("Billing unit", escape(str(rec.billing_unit))))
+    if rec.routes:
+        facts.append(("Routes", escape(", ".join(rec.routes))))
+    if rec.single_dose:
+        facts.append(("Container", "single-dose"))
+    if rec.terms:
+        facts.append(("Also known as", escape(", ".join(rec.terms))))
+    if rec.block:
+        facts.append(("Block", escape(f"{rec.block[0]} {rec.block[1]}")))
+    if facts:
+        parts.append(
+            "<table>"
+            + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in facts)
+            + "</table>"
+        )
+    for t in templates:
+        parts.append(
+            f'<p><a href="{CHECKLIST_SCHEME}:{escape(quote(t.id))}">{CHECKLIST_LINK_TEXT}</a>'
+            f' <span class="quiet">({escape(t.title)})</span></p>'
+        )
+    for relation, label in RELATIONS:
+        refs = [x for x in rec.xrefs if x.relation == relation]
+        if refs:
+            parts.append(f"<h3>{label}</h3>{_ref_rows(refs)}")
+    if rec.parent is not None:
+        parts.append(f"<h3>Parent</h3>{_ref_rows([rec.parent])}")
+    if rec.children:
+        shown = rec.children[:MAX_CHILDREN]
+        more = len(rec.children) - len(shown)
+        tail = f'<p class="quiet">and {more} more</p>' if more > 0 else ""
+        parts.append(f"<h3>Codes under it</h3>{_ref_rows(shown)}{tail}")
+    if rec.referenced_by:
+        parts.append(f"<h3>Referred to from</h3>{_ref_rows(rec.referenced_by, show_note=False)}")
+    kinds: dict[str, list[str]] = {}
+    for n in rec.notes:
+        kinds.setdefault(n.kind, []).append(n.text)
+    for kind, texts in kinds.items():
+        label = NOTE_KINDS.get(kind, kind.replace("_", " ").capitalize())
+        items = "".join(f"<li>{escape(t)}</li>" for t in texts)
+        parts.append(f"<h3>{escape(label)}</h3><ul>{items}</ul>")
+    if rec.questions:
+        parts.append("<h3>Questions</h3>")
+        for q in rec.questions:
+            parts.append(f"<p><b>Q: {escape(q.question)}</b><br>A: {escape(q.answer)}</p>")
+    src = rec.source
+    parts.append(
+        f'<p class="quiet">Source: {escape(src.title)} ({escape(src.publisher)}); '
+        f"{escape(src.licence)}</p>"
+    )
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def empty_html(palette: QPalette) -> str:
+    return (
+        f"<html><head><style>{_css(palette)}</style></head><body>"
+        "<h2>QuickRef</h2>"
+        "<p>Type a code, a drug, a brand name or a few words in the search field.</p>"
+        "<table>"
+        "<tr><td><b>Ctrl+K</b>, <b>Ctrl+F</b></td><td>search</td></tr>"
+        "<tr><td><b>Up</b>, <b>Down</b>, <b>Enter</b></td><td>move in the list, open</td></tr>"
+        "<tr><td><b>Ctrl+C</b></td><td>copy the code</td></tr>"
+        "<tr><td><b>Ctrl+D</b></td><td>pin or unpin the code</td></tr>"
+        "<tr><td><b>Alt+Left</b>, <b>Alt+Right</b></td><td>back, forward</td></tr>"
+        "<tr><td><b>Esc</b></td><td>clear the search</td></tr>"
+        "</table>"
+        '<p class="quiet">Pinned and recently viewed codes are listed when the search '
+        "field is empty.</p></body></html>"
+    )
+
+
+class DetailView(QTextBrowser):
+    """Shows one code. Emits what the user activated; opens nothing by itself."""
+
+    code_activated = Signal(str, str)  # system, code
+    checklist_activated = Signal(str)  # template id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setObjectName("detail")
+        self.setAccessibleName("Code details")
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.anchorClicked.connect(self._on_anchor)
+        self._shown: tuple[CodeRecord, tuple[ChecklistTemplate, ...], str | None, bool] | None = (
+            None
+        )
+        self.show_empty()
+
+    @property
+    def record(self) -> CodeRecord | None:
+        return None if self._shown is None else self._shown[0]
+
+    def show_record(
+        self,
+        rec: CodeRecord,
+        templates: Sequence[ChecklistTemplate] = (),
+        licensed_text: str | None = None,
+        pinned: bool = False,
+    ) -> None:
+        self._shown = (rec, tuple(templates), licensed_text, pinned)
+        self._render()
+        self.setAccessibleDescription(f"{rec.code} ({rec.system}): {rec.title}")
+
+    def show_empty(self) -> None:
+        self._shown = None
+        self._render()
+        self.setAccessibleDescription("No code open")
+
+    def _render(self) -> None:
+        palette = self.palette()
+        if self._shown is None:
+            self.setHtml(empty_html(palette))
+        else:
+            self.setHtml(record_html(self._shown[0], palette, *self._shown[1:]))
+        self.verticalScrollBar().setValue(0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()
+
+    def _on_anchor(self, url: QUrl) -> None:
+        target = parse_code_url(url)
+        if target is not None:
+            self.code_activated.emit(*target)
+        elif url.scheme() == CHECKLIST_SCHEME:
+            self.checklist_activated.emit(unquote(url.path()))

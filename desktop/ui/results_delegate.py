@@ -1,0 +1,133 @@
+"""Paints one result row: code and system, title, and word badges for its status.
+
+Every colour comes from ``option.palette``, so the light and dark schemes both work;
+every mark is a word (``billable``, ``not billable``, ``deleted``, ``pinned``), so no
+meaning is carried by colour alone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop.ui.results_model import ResultsModel, Role
+
+_Index = QModelIndex | QPersistentModelIndex
+PAD = 6
+
+
+def _section_starts(index: _Index) -> bool:
+    model = index.model()
+    return isinstance(model, ResultsModel) and model.section_starts(index.row())
+
+
+class ResultsDelegate(QStyledItemDelegate):
+    """Two lines a row (code, system and marks; then the title), an optional heading."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        fm = QFontMetrics(option.font)
+        height = 2 * fm.height() + 3 * PAD
+        if _section_starts(index):
+            height += fm.height() + 2 * PAD
+        return QSize(fm.averageCharWidth() * 40, height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        palette: QPalette = opt.palette
+        rect = QRect(opt.rect)
+        fm = QFontMetrics(opt.font)
+        painter.save()
+        if _section_starts(index):
+            head = QRect(rect.left(), rect.top(), rect.width(), fm.height() + 2 * PAD)
+            painter.fillRect(head, palette.color(QPalette.ColorRole.AlternateBase))
+            bold = QFont(opt.font)
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            painter.drawText(
+                head.adjusted(PAD, 0, -PAD, 0),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                str(index.data(Role.SECTION)),
+            )
+            rect.setTop(head.bottom() + 1)
+        opt.rect = rect
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
+
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text = palette.color(text_role)
+        quiet = text if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        inner = rect.adjusted(PAD, PAD, -PAD, -PAD)
+        line1 = QRect(inner.left(), inner.top(), inner.width(), fm.height())
+        line2 = QRect(inner.left(), line1.bottom() + PAD, inner.width(), fm.height())
+
+        # Line 1: code (bold), system, then badges from the right.
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        bfm = QFontMetrics(bold)
+        code = str(index.data(Role.CODE) or "")
+        painter.setFont(bold)
+        painter.setPen(text)
+        align = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        painter.drawText(line1, align, code)
+        x = line1.left() + bfm.horizontalAdvance(code) + 2 * PAD
+        painter.setFont(opt.font)
+        painter.setPen(quiet)
+        system = str(index.data(Role.SYSTEM) or "")
+        painter.drawText(QRect(x, line1.top(), line1.right() - x, line1.height()), align, system)
+        left_limit = x + fm.horizontalAdvance(system) + 2 * PAD
+        right = line1.right()
+        small = QFont(opt.font)
+        small.setPointSizeF(max(6.0, opt.font.pointSizeF() * 0.85))
+        sfm = QFontMetrics(small)
+        painter.setFont(small)
+        for mark in reversed(list(index.data(Role.MARKS) or [])):
+            width = sfm.horizontalAdvance(mark) + 2 * PAD
+            if right - width < left_limit:
+                break
+            badge = QRect(right - width, line1.top(), width, line1.height())
+            self._badge(painter, badge, str(mark), palette, selected)
+            right = badge.left() - PAD
+
+        # Line 2: the title, elided.
+        painter.setFont(opt.font)
+        painter.setPen(text)
+        title = fm.elidedText(
+            str(index.data(Role.TITLE) or ""), Qt.TextElideMode.ElideRight, line2.width()
+        )
+        painter.drawText(line2, align, title)
+        painter.restore()
+
+    @staticmethod
+    def _badge(
+        painter: QPainter, rect: QRect, mark: str, palette: QPalette, selected: bool
+    ) -> None:
+        """A word in a rounded frame; deleted / not-for-new-use codes get a solid one."""
+        center = int(Qt.AlignmentFlag.AlignCenter)
+        warn = mark not in ("billable", "not billable", "pinned")
+        if selected:
+            fg = palette.color(QPalette.ColorRole.HighlightedText)
+            painter.setPen(fg)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(0, 0, -1, -1), 4, 4)
+            painter.drawText(rect, center, mark)
+            return
+        if warn:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.WindowText))
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(palette.color(QPalette.ColorRole.Window))
+        else:
+            role = (
+                QPalette.ColorRole.Link
+                if mark in ("billable", "pinned")
+                else QPalette.ColorRole.PlaceholderText
+            )
+            painter.setPen(palette.color(role))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(0, 0, -1, -1), 4, 4)
+        painter.drawText(rect, center, mark)

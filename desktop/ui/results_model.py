@@ -1,0 +1,168 @@
+"""The results list as a Qt model: search results, or pinned and recent codes.
+
+A thin adapter over plain rows (:class:`ResultRow`) built from the search engine's
+:class:`~desktop.reference.search.SearchResult` or the store's
+:class:`~desktop.reference.store.CodeSummary`. The view paints them with
+:class:`~desktop.ui.results_delegate.ResultsDelegate`; any other view still gets a
+readable display text, a tooltip and an accessible description from the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from desktop.reference.search import SearchResult
+from desktop.reference.store import CodeSummary
+
+_Index = QModelIndex | QPersistentModelIndex
+
+SECTION_RESULTS = ""
+SECTION_PINNED = "Pinned codes"
+SECTION_RECENT = "Recently viewed"
+
+
+class Role(IntEnum):
+    """Custom data roles (``Qt.ItemDataRole.UserRole`` and up)."""
+
+    CODE = Qt.ItemDataRole.UserRole + 1
+    SYSTEM = Qt.ItemDataRole.UserRole + 2
+    TITLE = Qt.ItemDataRole.UserRole + 3
+    BILLABLE = Qt.ItemDataRole.UserRole + 4  # True, False or None (not applicable)
+    STATUS = Qt.ItemDataRole.UserRole + 5  # active | deleted | not_for_new_use | ...
+    CODE_ID = Qt.ItemDataRole.UserRole + 6
+    SECTION = Qt.ItemDataRole.UserRole + 7  # "" for search results, else a heading
+    PINNED = Qt.ItemDataRole.UserRole + 8
+    MARKS = Qt.ItemDataRole.UserRole + 9  # list[str]: the visible marks, as words
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRow:
+    code_id: int
+    system: str
+    code: str
+    title: str
+    billable: bool | None
+    status: str
+    section: str = SECTION_RESULTS
+    pinned: bool = False
+
+    @classmethod
+    def from_summary(
+        cls, s: CodeSummary, section: str = SECTION_RESULTS, pinned: bool = False
+    ) -> ResultRow:
+        return cls(s.id, s.system, s.code, s.title, s.billable, s.status, section, pinned)
+
+    @classmethod
+    def from_result(cls, r: SearchResult, pinned: bool = False) -> ResultRow:
+        return cls.from_summary(r.summary, SECTION_RESULTS, pinned)
+
+    @property
+    def marks(self) -> list[str]:
+        """The row's marks as words (shown as text, never by colour alone)."""
+        out = []
+        if self.status != "active":
+            out.append(status_label(self.status))
+        if self.billable is True:
+            out.append("billable")
+        elif self.billable is False:
+            out.append("not billable")
+        if self.pinned:
+            out.append("pinned")
+        return out
+
+
+def status_label(status: str) -> str:
+    """``not_for_new_use`` -> ``not for new use``."""
+    return status.replace("_", " ")
+
+
+class ResultsModel(QAbstractListModel):
+    """One row a code. Replace the rows with :meth:`set_rows` (one model reset)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ResultRow] = []
+        self.query = ""  # the query these rows answer ("" for the empty-search state)
+
+    # ----------------------------------------------------------------- Qt API
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() != 0:
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{row.code}  {row.system}  {row.title}"
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            marks = ", ".join(row.marks)
+            return f"{row.code} ({row.system}, {marks}): {row.title}"
+        if role == Role.CODE:
+            return row.code
+        if role == Role.SYSTEM:
+            return row.system
+        if role == Role.TITLE:
+            return row.title
+        if role == Role.BILLABLE:
+            return row.billable
+        if role == Role.STATUS:
+            return row.status
+        if role == Role.CODE_ID:
+            return row.code_id
+        if role == Role.SECTION:
+            return row.section
+        if role == Role.PINNED:
+            return row.pinned
+        if role == Role.MARKS:
+            return row.marks
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = dict(super().roleNames())
+        for role in Role:
+            names[int(role)] = role.name.lower().encode()
+        return names
+
+    # ----------------------------------------------------------------- ours
+
+    def set_rows(self, rows: Iterable[ResultRow], query: str = "") -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.query = query
+        self.endResetModel()
+
+    def rows(self) -> Sequence[ResultRow]:
+        return tuple(self._rows)
+
+    def row_at(self, row: int) -> ResultRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, system: str, code: str) -> int:
+        """The row showing ``code`` of ``system``, or -1."""
+        for i, r in enumerate(self._rows):
+            if r.system == system and r.code == code:
+                return i
+        return -1
+
+    def section_starts(self, row: int) -> bool:
+        """Whether ``row`` is the first of a headed section (pinned, recent)."""
+        r = self.row_at(row)
+        if r is None or not r.section:
+            return False
+        prev = self.row_at(row - 1)
+        return prev is None or prev.section != r.section

@@ -1,0 +1,116 @@
+"""Runs searches off the UI thread, so a keystroke never waits on a query.
+
+The window asks with :meth:`SearchRunner.request` (returns at once) and gets
+:attr:`SearchRunner.answered` back on its own thread. Requests carry a sequence
+number; the worker skips any request that a newer one has overtaken, so a burst of
+typing costs one query for the latest text, not one per key. It calls the same
+``SearchEngine.search`` the CLI does. SQLite releases the GIL while it works, so
+the UI thread keeps handling input meanwhile.
+"""
+
+from __future__ import annotations
+
+import atexit
+import weakref
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from desktop.reference.search import SearchEngine, SearchResponse
+from desktop.reference.store import ReferenceDataError
+
+SEARCH_LIMIT = 100
+_RUNNERS: weakref.WeakSet[SearchRunner] = weakref.WeakSet()
+
+
+@atexit.register
+def _shutdown_all() -> None:
+    """A window never closed must still not leave its thread running at exit."""
+    for runner in list(_RUNNERS):
+        runner.shutdown()
+
+
+class _Worker(QObject):
+    """Lives on the search thread."""
+
+    answered = Signal(int)  # seq: the response waits in SearchRunner._answers
+    failed = Signal(int, str)  # seq, message for a person
+
+    def __init__(self, engine: SearchEngine, runner: SearchRunner) -> None:
+        super().__init__()
+        self._engine = engine
+        self._runner = runner
+
+    @Slot(int, str, str)
+    def run(self, seq: int, query: str, system: str) -> None:
+        if seq != self._runner.latest:  # overtaken by newer typing: skip
+            return
+        try:
+            response = self._engine.search(query, limit=SEARCH_LIMIT, system=system or None)
+        except ReferenceDataError as exc:
+            self.failed.emit(seq, str(exc))
+            return
+        # Python objects stay out of the queued signal: the answer is handed over in a
+        # dict (one item, set under the GIL) and only its number crosses threads.
+        self._runner._answers[seq] = (query, system, response)
+        self.answered.emit(seq)
+
+
+class SearchRunner(QObject):
+    """Owns the search thread. Call :meth:`shutdown` before the owner goes away."""
+
+    answered = Signal(str, str, object)  # query, system, SearchResponse (latest only)
+    failed = Signal(str)
+    _ask = Signal(int, str, str)
+
+    def __init__(self, engine: SearchEngine, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.latest = 0
+        self._answers: dict[int, tuple[str, str, SearchResponse]] = {}
+        self._thread: QThread | None = QThread()
+        self._thread.setObjectName("quickref-search")
+        self._worker = _Worker(engine, self)
+        self._worker.moveToThread(self._thread)
+        self._ask.connect(self._worker.run)
+        self._worker.answered.connect(self._on_answered)
+        self._worker.failed.connect(self._on_failed)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._thread.start()
+        _RUNNERS.add(self)
+
+    def request(self, query: str, system: str | None = None) -> int:
+        """Ask for ``query``; returns at once. Older pending requests are dropped."""
+        self.latest += 1
+        seq = self.latest
+        if self._thread is None:  # after shutdown: answer in place
+            self._worker.run(seq, query, system or "")
+        else:
+            self._ask.emit(seq, query, system or "")
+        return seq
+
+    def search_now(self, query: str, system: str | None = None) -> SearchResponse:
+        """A synchronous search (for code paths that need the answer right away)."""
+        return self.engine.search(query, limit=SEARCH_LIMIT, system=system)
+
+    @Slot(int)
+    def _on_answered(self, seq: int) -> None:
+        answer = self._answers.pop(seq, None)
+        if answer is not None and seq == self.latest:
+            self.answered.emit(*answer)
+
+    @Slot(int, str)
+    def _on_failed(self, seq: int, message: str) -> None:
+        if seq == self.latest:
+            self.failed.emit(message)
+
+    def shutdown(self) -> None:
+        """Stop the thread and wait for it (a running query finishes first)."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self.latest += 1  # anything still queued is now stale
+            thread.quit()
+            thread.wait()
+            # The worker now runs on this thread for any later (synchronous) request.
+            self._worker = _Worker(self.engine, self)
+            self._worker.answered.connect(self._on_answered)
+            self._worker.failed.connect(self._on_failed)
