@@ -108,9 +108,28 @@ class SharedPack:
     created: str
 
 
+def _stat_key(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _check_pack(meta_path: Path) -> SharedPack | str:
+    """A valid pack, or why it is not (cached while neither file changes)."""
+    try:
+        name = Path(str(json.loads(meta_path.read_text(encoding="utf-8")).get("file", ""))).name
+    except (OSError, ValueError, AttributeError):
+        name = ""
+    db_key = _stat_key(meta_path.parent / name) if name else (0, -1)
+    return _check_pack_cached(meta_path, _stat_key(meta_path), db_key)
+
+
 @functools.lru_cache(maxsize=16)
-def _check_pack(meta_path: Path, mtime_ns: int, size: int) -> SharedPack | str:
-    """A valid pack, or why it is not (cached per metadata file version)."""
+def _check_pack_cached(
+    meta_path: Path, _meta_key: tuple[int, int], _db_key: tuple[int, int]
+) -> SharedPack | str:
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -124,8 +143,10 @@ def _check_pack(meta_path: Path, mtime_ns: int, size: int) -> SharedPack | str:
         return f"{db.name}: schema {meta.get('schema_version')}, this QuickRef needs another"
     if db.stat().st_size != meta.get("size"):
         return f"{db.name}: size differs from its metadata (damaged or still copying)"
+    from desktop.reference.update import verify_streaming  # update imports this module
+
     try:
-        checksum.verify(db, str(meta.get("checksum", "")))
+        verify_streaming(db, str(meta.get("checksum", "")))
     except (checksum.ChecksumError, OSError) as exc:
         return f"{db.name}: {exc}"
     import hashlib
@@ -151,13 +172,10 @@ def shared_packs(folder: Path) -> list[tuple[Path, SharedPack | str]]:
         return []
     for m in metas:
         try:
-            st = m.stat()
             created = str(json.loads(m.read_text(encoding="utf-8")).get("created", ""))
         except (OSError, ValueError, AttributeError):
             created = ""
-            st = None
-        result = _check_pack(m, st.st_mtime_ns, st.st_size) if st else f"{m.name}: unreadable"
-        out.append((created, m, result))
+        out.append((created, m, _check_pack(m)))
     out.sort(key=lambda t: (t[0], t[1].name), reverse=True)
     return [(m, r) for _c, m, r in out]
 

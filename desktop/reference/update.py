@@ -92,6 +92,7 @@ MAX_DELETE_SHARE = 0.10
 MAX_DELETE_MIN = 50
 LOCAL_SOURCE = "local-additions"
 CHANGE_KINDS = ("added", "deleted", "retitled")
+_CHUNK = 1 << 18  # bytes read at a time when hashing: memory stays flat
 
 #: progress(fraction 0..1, message). It may raise (ImportCancelled) to stop the import.
 ProgressCallback = Callable[[float, str], None]
@@ -192,9 +193,69 @@ def _now() -> str:
 def _file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+        for chunk in iter(lambda: fh.read(_CHUNK), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _find_once(path: Path, token: bytes) -> int:
+    """Offset of the only occurrence of ``token`` in ``path`` (streamed), else ChecksumError."""
+    found: list[int] = []
+    overlap = len(token) - 1
+    pos = 0
+    tail = b""
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(_CHUNK), b""):
+            buf = tail + block
+            start = 0
+            while (i := buf.find(token, start)) >= 0:
+                found.append(pos - len(tail) + i)
+                start = i + 1
+            tail = buf[-overlap:]
+            pos += len(block)
+    if len(found) != 1:
+        raise checksum.ChecksumError(f"{path}: checksum marker found {len(found)} times, not once")
+    return found[0]
+
+
+def seal_streaming(path: Path) -> str:
+    """:func:`checksum.seal`, reading the file in chunks (memory stays flat)."""
+    marker = checksum.PLACEHOLDER.encode()
+    offset = _find_once(path, marker)
+    value = checksum.PREFIX + _file_sha256(path)
+    with path.open("r+b") as fh:
+        fh.seek(offset)
+        fh.write(value.encode())
+    return value
+
+
+def verify_streaming(path: Path, stored: str) -> None:
+    """:func:`checksum.verify`, reading the file in chunks (memory stays flat)."""
+    if not stored.startswith(checksum.PREFIX) or len(stored) != len(checksum.PLACEHOLDER):
+        raise checksum.ChecksumError(f"{path}: the stored checksum is missing or malformed")
+    try:
+        offset = _find_once(path, stored.encode())
+    except checksum.ChecksumError:
+        raise checksum.ChecksumError(
+            f"{path}: the stored checksum is missing or malformed"
+        ) from None
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        remaining = offset
+        while remaining > 0:
+            block = fh.read(min(_CHUNK, remaining))
+            if not block:
+                break
+            h.update(block)
+            remaining -= len(block)
+        h.update(checksum.PLACEHOLDER.encode())
+        fh.seek(offset + len(stored))
+        for block in iter(lambda: fh.read(_CHUNK), b""):
+            h.update(block)
+    if checksum.PREFIX + h.hexdigest() != stored:
+        raise checksum.ChecksumError(
+            f"{path}: the file does not match its checksum (damaged or altered)"
+        )
 
 
 _LOCAL_SUFFIX = re.compile(r"\+local\.(\d+)$")
@@ -367,11 +428,14 @@ class _Apply:
             if row.status == "deleted" and new_terminated is None:
                 new_terminated = terminated
             new_effective = row.effective or effective
+            new_status = row.status
+            if new_status == "active" and status == "not_for_new_use":
+                new_status = status  # a curated judgement the code files do not express
             changed_text = title != row.title
             before = self.fts_values(code_id) if changed_text or row.notes is not None else None
             if (title, status, billable, terminated, effective) != (
                 row.title,
-                row.status,
+                new_status,
                 new_billable,
                 new_terminated,
                 new_effective,
@@ -379,7 +443,7 @@ class _Apply:
                 self.con.execute(
                     "UPDATE codes SET title = ?, status = ?, billable = ?, terminated = ?,"
                     " effective = ? WHERE id = ?",
-                    (row.title, row.status, new_billable, new_terminated, new_effective, code_id),
+                    (row.title, new_status, new_billable, new_terminated, new_effective, code_id),
                 )
             if row.notes is not None:
                 self._replace_icd_notes(code_id, row, source_id)
@@ -822,7 +886,7 @@ def prepare_import(
             if con is not None:
                 con.close()
         if staged is not None and changes_db is not None:
-            checksum.seal(staged)
+            seal_streaming(staged)
             report(0.92, "Validating the new database")
             _validate(staged, imported)
             report(0.96, "Comparing with the data in use")
@@ -994,7 +1058,11 @@ def _validate(db: Path, files: list[ImportedFile]) -> None:
     from desktop.reference.store import ReferenceDataError, ReferenceStore
 
     try:
-        with ReferenceStore(db, verify=True) as store:
+        with ReferenceStore(db) as store:
+            try:
+                verify_streaming(db, store.meta().get("checksum", ""))
+            except checksum.ChecksumError as exc:
+                raise UpdateError(f"the new database did not validate: {exc}") from None
             engine = SearchEngine(store)
             engine.search("injection")
             engine.search("E53.8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,8 @@ def _put(buf: list[str], first: int, text: str) -> None:
 
 def hcpcs_lines(rec: Hcpcs) -> list[str]:
     """The 320-character records of one code: a first record and continuations."""
-    parts = [rec.long[i : i + 80] for i in range(0, len(rec.long), 80)] or [""]
+    # CMS breaks long descriptions between words, 80 characters a record.
+    parts = textwrap.wrap(rec.long, 80) or [""]
     out = []
     first_id, cont_id = ("7", "8") if rec.modifier else ("3", "4")
     for seq, part in enumerate(parts, 1):
