@@ -334,6 +334,9 @@ class ImportDialog(QDialog):
         shown = staged.changes(limit=MAX_SHOWN)
         self.changes_model.set_changes(shown)
         self.changes_view.resizeColumnsToContents()
+        for column in (3, 4):  # titles: readable width; the tooltip has the whole text
+            if self.changes_view.columnWidth(column) > 280:
+                self.changes_view.setColumnWidth(column, 280)
         total = sum(staged.counts.values())
         files = ", ".join(f"{f.path.name} ({f.records:,} records)" for f in staged.files)
         text = f"Read {files}.\nWhat changed: {staged.summary()}."
