@@ -15,7 +15,7 @@ from html import escape
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from desktop.reference.store import ChecklistTemplate, CodeRecord, CodeSummary, CrossRef
@@ -82,8 +82,21 @@ def _status_text(rec: CodeRecord) -> str:
 
 
 def _css(palette: QPalette) -> str:
+    base = palette.color(QPalette.ColorRole.Base)
+
     def c(role: QPalette.ColorRole) -> str:
-        return palette.color(role).name()
+        # Rich text drops alpha (Qt's placeholder colour is the text colour at half
+        # alpha): blend it over the background instead.
+        col = palette.color(role)
+        a = col.alphaF()
+        if a >= 1.0:
+            return col.name()
+        mixed = QColor.fromRgbF(
+            col.redF() * a + base.redF() * (1 - a),
+            col.greenF() * a + base.greenF() * (1 - a),
+            col.blueF() * a + base.blueF() * (1 - a),
+        )
+        return mixed.name()
 
     r = QPalette.ColorRole
     return (

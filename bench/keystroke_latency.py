@@ -1,0 +1,115 @@
+"""Keystroke to updated results list, in the real window on the full reference DB.
+
+    .venv/bin/python bench/keystroke_latency.py [--db reference.sqlite] [--rounds 3]
+
+Types a sequence of queries key by key into the main window's search field (offscreen
+unless QT_QPA_PLATFORM says otherwise). For every key it measures
+
+* input: how long the key press kept the UI thread busy (the search runs on a worker
+  thread, so this is what typing feels like), and
+* list: from the key press to the results list showing the answer for the text typed
+  so far (the search itself plus the model update).
+
+and prints the median, p99 and max of each. Target: list p99 within one frame (16 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUERIES = (
+    "96372",
+    "b12 shot",
+    "vitamin b12 deficiency",
+    "toradol",
+    "ceftriaxone injection",
+    "j3420",
+    "e53.8",
+    "im injection",
+    "covid vaccine",
+    "ketorolac",
+    "influenza vaccine",
+    "z23",
+    "depo provera",
+    "testosterone",
+    "diabetes type 2",
+)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="reference database (default: the usual one)")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["QUICKREF_DATA_DIR"] = tempfile.mkdtemp(prefix="quickref-bench-")
+
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtTest import QTest
+
+    from desktop.records.store import UserStore
+    from desktop.reference.store import ReferenceStore
+    from desktop.ui.app import application
+    from desktop.ui.main_window import build_main_window
+
+    app = application()
+    store = ReferenceStore(args.db) if args.db else ReferenceStore()
+    user = UserStore()
+    window = build_main_window(store, user)
+    window.show()
+    field = window.search_field
+    model = window.results_model
+    for _ in range(10):
+        app.processEvents()
+
+    input_ms: list[float] = []
+    list_ms: list[float] = []
+    slow: list[tuple[float, str]] = []
+    for _round in range(args.rounds):
+        for query in QUERIES:
+            QTest.keyClick(field, Qt.Key.Key_Escape)
+            app.processEvents()
+            for ch in query:
+                t0 = time.perf_counter()
+                QTest.keyClicks(field, ch)
+                t1 = time.perf_counter()
+                deadline = t0 + 5
+                while model.query != field.text() and time.perf_counter() < deadline:
+                    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 1)
+                t2 = time.perf_counter()
+                input_ms.append((t1 - t0) * 1000)
+                list_ms.append((t2 - t0) * 1000)
+                slow.append(((t2 - t0) * 1000, field.text()))
+    window.close()
+    user.close()
+    store.close()
+
+    print(f"reference database: {store.path}")
+    print(f"{len(list_ms)} keystrokes over {len(QUERIES)} queries x {args.rounds} rounds")
+    for name, values in (("input (UI thread busy)", input_ms), ("keystroke -> list", list_ms)):
+        print(
+            f"{name:<24} median {statistics.median(values):6.2f} ms   "
+            f"p99 {percentile(values, 99):6.2f} ms   max {max(values):6.2f} ms"
+        )
+    worst = sorted(slow, reverse=True)[:5]
+    print("slowest: " + ", ".join(f"'{q}' {ms:.1f} ms" for ms, q in worst))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
