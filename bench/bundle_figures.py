@@ -50,6 +50,8 @@ FLOOR_INPUTS = [
     ROOT / "packaging" / "bundle_options.py",
 ]
 
+CRASHES: list[str] = []  # runs that painted and measured, then failed on the way out
+
 SIZE_TARGET = 1.10
 PAINT_TARGET = 1.5
 RSS_TARGET_MB = 120
@@ -122,8 +124,10 @@ def probe(exe: Path, args: list[str], data_dir: Path) -> tuple[float, dict[str, 
             key, value = line.split()[1:3]
             figures[key] = int(value)
     _out, err = proc.communicate(timeout=120)
-    if proc.returncode != 0 or paint is None:
+    if paint is None:
         raise SystemExit(f"{exe} failed (exit {proc.returncode}):\n{err}")
+    if proc.returncode != 0:
+        CRASHES.append(f"{exe.name} exit {proc.returncode}: {err.strip().splitlines()[:1]}")
     return paint, figures
 
 
@@ -205,6 +209,10 @@ def main(argv: list[str]) -> int:
         f"(target < {RSS_TARGET_MB} MB)"
     )
     print(f"floor after start           {floor_rss['rss-start-kb'] / 1024:6.1f} MB")
+    if CRASHES:
+        print(f"\nWARNING: {len(CRASHES)} runs exited with an error after measuring, e.g.:")
+        print("  " + CRASHES[0])
+        return 1
     return 0
 
 

@@ -83,18 +83,11 @@ class _Report:
 
 
 def _qt_application() -> Any:
-    """The QApplication, created offscreen unless a platform was chosen."""
+    """The QApplication as the window sets it up, offscreen unless a platform was chosen."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
+    from desktop.ui.app import application
 
-    from desktop.resources_path import DESKTOP_FILE_NAME
-
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication([sys.argv[0] if sys.argv else "quickref"])
-        app.setApplicationName("QuickRef")
-        app.setDesktopFileName(DESKTOP_FILE_NAME)
-    return app
+    return application()
 
 
 class _QtMessages:
@@ -250,7 +243,7 @@ def run_self_test(db: Path | None) -> int:
         return f"{user_store.path} (schema {user_store.schema_version})"
 
     def icons() -> str:
-        from desktop.resources_path import icon_path, icon_pngs
+        from desktop.resources_path import DESKTOP_FILE_NAME, icon_path, icon_pngs
 
         pngs = icon_pngs()
         svg = icon_path("quickref.svg")
@@ -258,10 +251,17 @@ def run_self_test(db: Path | None) -> int:
             raise CheckFailed(f"icons missing in {svg.parent}")
         from PySide6.QtGui import QIcon
 
-        _qt_application()
+        app = _qt_application()
         if QIcon(str(svg)).pixmap(48, 48).isNull():
             raise CheckFailed(f"{svg} does not render (Qt svg plugin missing?)")
-        return f"{svg.parent} (svg + {len(pngs)} PNG sizes render)"
+        if app.windowIcon().isNull():
+            raise CheckFailed("the application has no window icon")
+        if app.desktopFileName() != DESKTOP_FILE_NAME:
+            raise CheckFailed(f"desktop file name is '{app.desktopFileName()}'")
+        return (
+            f"{svg.parent} (svg + {len(pngs)} PNG sizes render; window icon and "
+            f"desktop file name '{DESKTOP_FILE_NAME}' set)"
+        )
 
     def window() -> str:
         app = _qt_application()
@@ -320,11 +320,7 @@ def run_self_test(db: Path | None) -> int:
     else:
         report.fail("window searches", "skipped: no main window")
         report.fail("checklist", "skipped: no main window")
-    win = state.get("window")
-    if win is not None:
-        win.close()
-        win.deleteLater()
-        _qt_application().processEvents()
+    _dispose(state.pop("window", None))
     messages.uninstall()
     if messages.lines:
         report.fail("qt warnings", f"{len(messages.lines)}, first: {messages.lines[0]}")
@@ -335,6 +331,18 @@ def run_self_test(db: Path | None) -> int:
     if "store" in state:
         state["store"].close()
     return _finish(report)
+
+
+def _dispose(window: Any) -> None:
+    """Close the window (stopping its search thread) and delete it before Python exits."""
+    if window is None:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    _qt_application().processEvents()
 
 
 def _finish(report: _Report) -> int:
@@ -371,7 +379,7 @@ def run_bench_probe(db: Path | None) -> int:
     elapsed = time.perf_counter() - t0
     print(f"bench searches {BENCH_SEARCHES} in {elapsed:.2f} s", flush=True)
     print(f"bench rss-searches-kb {peak_rss_kb()}", flush=True)
-    win.close()
+    _dispose(win)
     user.close()
     store.close()
     return 0

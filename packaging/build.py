@@ -221,16 +221,22 @@ def make_tarball() -> Path:
 
 
 def system_depends() -> list[str]:
-    """Debian packages of the libraries the bundle links to but does not carry."""
+    """Debian packages of the libraries the bundle links to directly but does not carry."""
+    sys.path.insert(0, str(ROOT / "packaging"))
+    from bundle_options import elf_needed
+
     bundled = {p.name for p in BUNDLE.rglob("*.so*")}
     needed: set[str] = set()
     for lib in [EXECUTABLE, *BUNDLE.rglob("*.so*")]:
         if lib.is_symlink() or not lib.is_file():
             continue
+        direct = set(elf_needed(str(lib))) - bundled
+        if not direct:
+            continue
         out = subprocess.run(["ldd", str(lib)], capture_output=True, text=True).stdout
         for line in out.splitlines():
             m = re.match(r"\s*(\S+) => (/\S+)", line)
-            if m and m.group(1) not in bundled:
+            if m and m.group(1) in direct:
                 needed.add(str(Path(m.group(2)).resolve()))
     packages: set[str] = set()
     for path in sorted(needed):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import shutil
+import subprocess
 import sys
 import sysconfig
 from collections.abc import Iterable
@@ -139,6 +140,14 @@ def trim(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return [entry for entry in entries if not _dropped(entry[0])]
 
 
+def elf_needed(path: str) -> list[str]:
+    """The DT_NEEDED entries of one ELF file: what it links to directly (not ldd's closure)."""
+    tool = shutil.which("readelf")
+    cmd = [tool, "-d", path] if tool else ["objdump", "-p", path]
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    return re.findall(r"(?:Shared library: \[|NEEDED\s+)([^\]\s]+)", out)
+
+
 def prune_unlinked(binaries: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Drop system libraries that only dropped plugins linked to (Linux).
 
@@ -149,7 +158,6 @@ def prune_unlinked(binaries: list[tuple[str, str, str]]) -> list[tuple[str, str,
     """
     if not sys.platform.startswith("linux"):
         return binaries
-    from PyInstaller.depend.bindepend import get_imports
 
     def is_candidate(entry: tuple[str, str, str]) -> bool:
         dest, src, kind = entry
@@ -170,8 +178,7 @@ def prune_unlinked(binaries: list[tuple[str, str, str]]) -> list[tuple[str, str,
         if src in seen:
             continue
         seen.add(src)
-        for name, _path in get_imports(src):
-            base = Path(name).name
+        for base in elf_needed(src):
             if base in by_name and base not in keep:
                 keep.add(base)
                 todo.append(by_name[base][1])
