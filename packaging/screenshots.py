@@ -3,7 +3,8 @@
     xvfb-run -a .venv/bin/python packaging/screenshots.py [--db reference.sqlite] [--scale 2]
 
 Types "9637" into the real window key by key, waits for the results, moves down to
-96372, opens it with Enter and pins it with Ctrl+D, then saves docs/screenshots/main-light.png and main-dark.png.
+96372, opens it with Enter and pins it with Ctrl+D, then saves
+docs/screenshots/main-light.png and main-dark.png.
 The dark picture is taken after switching the application palette to a dark one, the
 way a desktop's dark scheme reaches Qt: the window takes every colour from the palette
 (nothing in the app is hard-coded), so this shows what a dark desktop shows. Pins and
