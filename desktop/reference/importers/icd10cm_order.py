@@ -29,7 +29,7 @@ from desktop.reference.importers.common import CodeRow, ImportFileError, LineRea
 FORMAT = "icd10cm-order"
 SYSTEM = "ICD-10-CM"
 _LINE = re.compile(r"^(\d{5}) ([A-Z0-9 ]{7}) ([01]) (.{60}) (.*)$")
-_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z]([0-9A-Z]{1,4})?$")
+_CODE = re.compile(r"^[A-Z][0-9A-Z]{2}([0-9A-Z]{1,4})?$")  # QA0 (FY2026) has two letters
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
