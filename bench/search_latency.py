@@ -27,6 +27,8 @@ QUERIES = [
     # brand names
     "Toradol", "Rocephin", "Depo-Medrol", "Kenalog", "Depo-Provera", "Bicillin", "Phenergan",
     "Zofran",
+    # half-typed phrases (a short last word)
+    "b12 s", "sprain o", "diabetes t", "fracture of fe", "vitamin d d",
     # typos
     "ceftriaxon", "ketorolak", "diabetis", "hypertention", "pnuemonia", "injecton",
 ]  # fmt: skip

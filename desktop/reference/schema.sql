@@ -49,7 +49,8 @@ CREATE TABLE codes (
     UNIQUE (system, code)
 );
 CREATE INDEX codes_key ON codes (code_key);
-CREATE INDEX codes_parent ON codes (parent) WHERE parent IS NOT NULL;
+-- No index on parent: a child's code_key always extends its parent's, so children
+-- are found by a code_key range (saves 1.4 MB).
 
 -- Search terms a code answers to (brand names, abbreviations): from the curated sources.
 CREATE TABLE terms (

@@ -35,6 +35,8 @@ RANK_CAP = 2000
 
 _CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
 _WORD = re.compile(r"[^\W_]+")
+# Words that narrow nothing in ICD-10-CM titles; left out of bulk full-text matching.
+_STOP_WORDS = frozenset("of the and for with without in on to by or due other unspecified".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +121,7 @@ class SearchEngine:
             add(self._fts_curated(match, system, limit), "text")
             add([s.id for s in prefix if not s.curated], "prefix")
             if len(ranked) < limit:
-                add(self._fts_bulk(match, corrected_words, system, limit), "text")
+                add(self._bulk_text(corrected_words, system, limit), "text")
         else:
             add([s.id for s in prefix if not s.curated], "prefix")
         ids = list(ranked)[:limit]
@@ -178,7 +180,7 @@ class SearchEngine:
         i = bisect.bisect_left(self._vocab, w)
         return i < len(self._vocab) and self._vocab[i].startswith(w)
 
-    def _fts_expression(self, words: list[str]) -> str:
+    def _fts_expression(self, words: list[str], prefix_last: bool = True) -> str:
         """An FTS5 query: every word (or one of its synonyms) must match; last is a prefix."""
         merged: list[str] = []
         i = 0
@@ -192,7 +194,7 @@ class SearchEngine:
                 i += 1
         groups = []
         for n, w in enumerate(merged):
-            last = n == len(merged) - 1
+            last = prefix_last and n == len(merged) - 1
             alternatives = [f'"{w}"*' if last else f'"{w}"']
             for means in self._synonyms.get(w, []):
                 phrase = " ".join(_WORD.findall(means))
@@ -237,15 +239,47 @@ class SearchEngine:
         params.append(limit)
         return [int(r[0]) for r in self.store.query(sql, params)]
 
-    def _fts_bulk(self, match: str, words: list[str], system: str | None, limit: int) -> list[int]:
+    def _bulk_text(self, words: list[str], system: str | None, limit: int) -> list[int]:
+        """Full-text search over the ~98k bulk rows, kept cheap while someone types.
+
+        Little words ("of", "for", a lone letter) are left out when other words remain:
+        each matches tens of thousands of rows and narrows nothing. A last word of one
+        or two letters ("diabetes t") is not expanded as an FTS prefix, which would merge
+        thousands of index terms; it filters the titles of the other words' matches.
+        """
+        keep = [
+            w
+            for i, w in enumerate(words)
+            if i == len(words) - 1
+            or w in self._synonyms
+            or not ((len(w) <= 2 and w.isalpha()) or w in _STOP_WORDS)
+        ]
+        short = None
+        if len(keep) > 1 and len(keep[-1]) < 3:
+            short = keep.pop()
+        match = self._fts_expression(keep, prefix_last=short is None)
+        return self._fts_bulk(match, keep, system, limit, short)
+
+    def _fts_bulk(
+        self, match: str, words: list[str], system: str | None, limit: int, short: str | None
+    ) -> list[int]:
         where = " WHERE fts_bulk MATCH ?"
         join = ""
         params: list[object] = [match]
-        if system:
+        if system or short:
             join = " JOIN codes c ON c.id = f.rowid"
+        if system:
             where += " AND c.system = ?"
             params.append(system)
-        broad = len(words) == 1 and len(words[0]) < 3
+        if short:
+            where += (
+                " AND (' ' || replace(replace(replace(c.title, '(', ' '), ',', ' '), '-', ' '))"
+                " LIKE ?"
+            )
+            params.append(f"% {short}%")
+        # A one-letter word or a short trailing prefix is a query still being typed:
+        # serve it unranked rather than count and rank thousands of rows.
+        broad = short is not None or (len(words) == 1 and len(words[0]) < 3)
         if not broad:
             count = self.store.query(
                 f"SELECT count(*) FROM (SELECT 1 FROM fts_bulk f{join}{where} LIMIT {RANK_CAP})",

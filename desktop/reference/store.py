@@ -339,9 +339,9 @@ class ReferenceStore:
         children = tuple(
             _summary(r)
             for r in self.query(
-                f"SELECT {_SUMMARY_COLS} FROM codes WHERE parent = ? AND system = ?"
-                " ORDER BY code_key",
-                (summary.code, summary.system),
+                f"SELECT {_SUMMARY_COLS} FROM codes WHERE code_key > ? AND code_key < ?"
+                " AND parent = ? AND system = ? ORDER BY code_key",
+                (code_key(summary.code), code_key(summary.code) + "~", summary.code, summary.system),
             )
         )
         return CodeRecord(
