@@ -21,9 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
+from desktop.userdirs import user_data_dir
 
-ENV_DATA_DIR = "QUICKREF_DATA_DIR"
 USER_DB_NAME = "user.sqlite"
 MAX_RECENTS = 50
 
@@ -88,14 +87,6 @@ MIGRATIONS: list[str] = [
     CREATE INDEX checklist_events_run ON checklist_events (run_id, id);
     """,
 ]
-
-
-def user_data_dir() -> Path:
-    """``$QUICKREF_DATA_DIR`` if set (tests, portable installs), else the platform's."""
-    override = os.environ.get(ENV_DATA_DIR)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_data_dir("QuickRef", appauthor=False))
 
 
 def now_iso() -> str:

@@ -412,15 +412,7 @@ def inputs_digest(data_dir: Path, icd_xml: Path) -> str:
     files += sorted(p for p in data_dir.glob("*.toml"))
     for p in files:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    h.update(_file_sha256(icd_xml).encode())
-    return h.hexdigest()
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    h.update(checksum.file_sha256(icd_xml).encode())
     return h.hexdigest()
 
 

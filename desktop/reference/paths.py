@@ -143,10 +143,9 @@ def _check_pack_cached(
         return f"{db.name}: schema {meta.get('schema_version')}, this QuickRef needs another"
     if db.stat().st_size != meta.get("size"):
         return f"{db.name}: size differs from its metadata (damaged or still copying)"
-    from desktop.reference.update import verify_streaming  # update imports this module
 
     try:
-        verify_streaming(db, str(meta.get("checksum", "")))
+        checksum.verify(db, str(meta.get("checksum", "")))
     except (checksum.ChecksumError, OSError) as exc:
         return f"{db.name}: {exc}"
     import hashlib

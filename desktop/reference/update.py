@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -92,7 +91,6 @@ MAX_DELETE_SHARE = 0.10
 MAX_DELETE_MIN = 50
 LOCAL_SOURCE = "local-additions"
 CHANGE_KINDS = ("added", "deleted", "retitled")
-_CHUNK = 1 << 18  # bytes read at a time when hashing: memory stays flat
 
 #: progress(fraction 0..1, message). It may raise (ImportCancelled) to stop the import.
 ProgressCallback = Callable[[float, str], None]
@@ -188,74 +186,6 @@ def reference_dir() -> Path:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _find_once(path: Path, token: bytes) -> int:
-    """Offset of the only occurrence of ``token`` in ``path`` (streamed), else ChecksumError."""
-    found: list[int] = []
-    overlap = len(token) - 1
-    pos = 0
-    tail = b""
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            buf = tail + block
-            start = 0
-            while (i := buf.find(token, start)) >= 0:
-                found.append(pos - len(tail) + i)
-                start = i + 1
-            tail = buf[-overlap:]
-            pos += len(block)
-    if len(found) != 1:
-        raise checksum.ChecksumError(f"{path}: checksum marker found {len(found)} times, not once")
-    return found[0]
-
-
-def seal_streaming(path: Path) -> str:
-    """:func:`checksum.seal`, reading the file in chunks (memory stays flat)."""
-    marker = checksum.PLACEHOLDER.encode()
-    offset = _find_once(path, marker)
-    value = checksum.PREFIX + _file_sha256(path)
-    with path.open("r+b") as fh:
-        fh.seek(offset)
-        fh.write(value.encode())
-    return value
-
-
-def verify_streaming(path: Path, stored: str) -> None:
-    """:func:`checksum.verify`, reading the file in chunks (memory stays flat)."""
-    if not stored.startswith(checksum.PREFIX) or len(stored) != len(checksum.PLACEHOLDER):
-        raise checksum.ChecksumError(f"{path}: the stored checksum is missing or malformed")
-    try:
-        offset = _find_once(path, stored.encode())
-    except checksum.ChecksumError:
-        raise checksum.ChecksumError(
-            f"{path}: the stored checksum is missing or malformed"
-        ) from None
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        remaining = offset
-        while remaining > 0:
-            block = fh.read(min(_CHUNK, remaining))
-            if not block:
-                break
-            h.update(block)
-            remaining -= len(block)
-        h.update(checksum.PLACEHOLDER.encode())
-        fh.seek(offset + len(stored))
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(block)
-    if checksum.PREFIX + h.hexdigest() != stored:
-        raise checksum.ChecksumError(
-            f"{path}: the file does not match its checksum (damaged or altered)"
-        )
 
 
 _LOCAL_SUFFIX = re.compile(r"\+local\.(\d+)$")
@@ -865,7 +795,7 @@ def prepare_import(
                 else:
                     assert apply is not None
                     n = _import_codes(apply, path, fmt, file_progress, releases)
-                imported.append(ImportedFile(path, fmt, n, _file_sha256(path)))
+                imported.append(ImportedFile(path, fmt, n, checksum.file_sha256(path)))
                 done_before += size
             if licensed is not None:
                 _finish_licensed(licensed, cpt_files)
@@ -886,7 +816,7 @@ def prepare_import(
             if con is not None:
                 con.close()
         if staged is not None and changes_db is not None:
-            seal_streaming(staged)
+            checksum.seal(staged)
             report(0.92, "Validating the new database")
             _validate(staged, imported)
             report(0.96, "Comparing with the data in use")
@@ -1060,7 +990,7 @@ def _validate(db: Path, files: list[ImportedFile]) -> None:
     try:
         with ReferenceStore(db) as store:
             try:
-                verify_streaming(db, store.meta().get("checksum", ""))
+                checksum.verify(db, store.meta().get("checksum", ""))
             except checksum.ChecksumError as exc:
                 raise UpdateError(f"the new database did not validate: {exc}") from None
             engine = SearchEngine(store)
@@ -1180,7 +1110,7 @@ def export_pack(folder: Path, source: Path | None = None) -> PackInfo:
     db = folder / f"{stem}.sqlite"
     part = folder / f".{stem}.sqlite.partial"
     shutil.copyfile(source, part)
-    sha = _file_sha256(part)
+    sha = checksum.file_sha256(part)
     os.replace(part, db)
     (folder / f"{stem}.sqlite.sha256").write_text(f"{sha}  {db.name}\n", encoding="utf-8")
     meta = {
