@@ -58,7 +58,7 @@ def bundle() -> Path:
 
 def frozen_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUICKREF_")}
-    env.update(QUICKREF_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen", **extra)
+    env.update({"QUICKREF_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen", **extra})
     return env
 
 

@@ -161,3 +161,17 @@ def test_windows_installer_script_makes_shortcuts() -> None:
     assert "[Icons]" in iss
     assert "{autoprograms}" in iss
     assert "quickref.exe" in iss
+
+
+def test_smoke_check_flags_any_unexpected_line() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("qr_build", ROOT / "packaging" / "build.py")
+    assert spec and spec.loader
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    good = "QuickRef 0.1.0 self-test\nok   main window: built\nself-test passed: 8 checks\n"
+    assert build.unexpected_self_test_lines(good, "") == []
+    assert build.unexpected_self_test_lines(good + "qt.qpa.xcb: oops\n", "") == ["qt.qpa.xcb: oops"]
+    assert build.unexpected_self_test_lines(good, "QFont warning\n") == ["stderr: QFont warning"]
+    assert build.unexpected_self_test_lines("FAIL checklist: no dock\n", "") != []
