@@ -93,13 +93,20 @@ def run_gui(db: Path | None) -> int:
         startup_error_box(exc).exec()
         return EXIT_DATA
 
-    from desktop.ui.main_window import build_main_window
+    from desktop.reference.licensed import LicensedTexts
+    from desktop.ui.main_window import LicensedText, build_main_window
 
-    window = build_main_window(store, user)
+    def licensed_provider() -> LicensedText | None:
+        texts = LicensedTexts()  # the clinic's own licensed CPT file, if imported
+        return texts.text_for if texts else None
+
+    window = build_main_window(store, user, licensed_text=licensed_provider())
+    window.licensed_reloader = licensed_provider
     window.show()
     try:
         return app.exec()
     finally:
+        window.close()
+        window.store.close()  # the data in use, which an import may have replaced
         window.deleteLater()
         user.close()
-        store.close()

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -115,6 +116,9 @@ class MainWindow(QMainWindow):
         self.store = store
         self.user = user
         self.licensed_text: LicensedText = licensed_text or no_licensed_text
+        # Called after new data is switched in, to pick up newly imported licensed texts.
+        self.licensed_reloader: Callable[[], LicensedText | None] | None = None
+        self._retired_stores: list[ReferenceStore] = []
         self.settings = settings_for(user)
         self.history = NavigationHistory()
         self.checklist_dock: QDockWidget | None = None
@@ -365,6 +369,11 @@ class MainWindow(QMainWindow):
         self.data_label = QLabel(status)
         self.data_label.setObjectName("dataVersion")
         self.data_label.setAccessibleName("Reference data version")
+        self._update_data_label()
+        self.data_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        status.addPermanentWidget(self.data_label)
+
+    def _update_data_label(self) -> None:
         try:
             info = self.store.info()
             releases = " · ".join(f"{c.system} {c.release}" for c in info.code_sets)
@@ -373,8 +382,6 @@ class MainWindow(QMainWindow):
         except ReferenceDataError as exc:
             self.data_label.setText("Reference data unreadable")
             self.data_label.setToolTip(str(exc))
-        self.data_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        status.addPermanentWidget(self.data_label)
 
     def _wire(self) -> None:
         self.search_field.textChanged.connect(self._on_text_changed)
@@ -441,6 +448,9 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self._preview_timer.stop()
             self.runner.shutdown()
+            for old in self._retired_stores:
+                old.close()
+            self._retired_stores.clear()
         super().closeEvent(event)
 
     # ================================================================ searching
@@ -865,11 +875,40 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Importing is not available in this build.", STATUS_MS)
             return
         module = importlib.import_module(IMPORT_MODULE)
-        module.run_import_dialog(self, self.store)
+        if module.run_import_dialog(self, self.store):
+            self.reopen_reference()
+
+    def reopen_reference(self) -> None:
+        """Switch to the reference data now in use (after an import or use-bundled).
+
+        The new store is opened and verified before anything changes; on failure the
+        window keeps the data it has and says why.
+        """
+        try:
+            store = ReferenceStore(verify=True)
+        except ReferenceDataError as exc:
+            QMessageBox.warning(self, "Reference data", f"{exc}\nThe data in use is unchanged.")
+            return
+        self._retired_stores.append(self.store)
+        self.store = store
+        self.runner.set_engine(SearchEngine(store))
+        if self.licensed_reloader is not None:
+            self.set_licensed_text_provider(self.licensed_reloader())
+        if self.checklist_dock is not None:  # it reads templates from the old data
+            self.removeDockWidget(self.checklist_dock)
+            self.checklist_dock.deleteLater()
+            self.checklist_dock = None
+        if self._about is not None:
+            self._about.deleteLater()
+            self._about = None
+        self._update_data_label()
         self.rerun_search()
         rec = self.current_record()
         if rec is not None:
             self._show(rec.system, rec.code, push=False)
+        self.statusBar().showMessage(
+            f"Now using reference data {store.meta().get('data_version', '')}", STATUS_MS
+        )
 
     def set_licensed_text_provider(self, provider: LicensedText | None) -> None:
         self.licensed_text = provider or no_licensed_text

@@ -88,6 +88,12 @@ class SearchRunner(QObject):
             self._ask.emit(seq, query, system or "")
         return seq
 
+    def set_engine(self, engine: SearchEngine) -> None:
+        """Search with ``engine`` from the next request on (new reference data)."""
+        self.latest += 1  # answers still in flight came from the old data
+        self.engine = engine
+        self._worker._engine = engine
+
     def search_now(self, query: str, system: str | None = None) -> SearchResponse:
         """A synchronous search (for code paths that need the answer right away)."""
         return self.engine.search(query, limit=SEARCH_LIMIT, system=system)
