@@ -143,6 +143,8 @@ def trim(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
 def elf_needed(path: str) -> list[str]:
     """The DT_NEEDED entries of one ELF file: what it links to directly (not ldd's closure)."""
     tool = shutil.which("readelf")
+    if tool is None and shutil.which("objdump") is None:
+        raise SystemExit("packaging needs binutils (readelf, objdump): apt-get install binutils")
     cmd = [tool, "-d", path] if tool else ["objdump", "-p", path]
     out = subprocess.run(cmd, capture_output=True, text=True).stdout
     return re.findall(r"(?:Shared library: \[|NEEDED\s+)([^\]\s]+)", out)
