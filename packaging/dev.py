@@ -36,7 +36,7 @@ DEBIAN_PACKAGES = [
     "libglib2.0-0", "libdbus-1-3", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1",
     "libxcb-shape0", "libxcb-render-util0", "libxcb-image0", "libxcb-randr0",
     "libxcb-xinerama0", "libxcb-xkb1", "fonts-dejavu-core", "xvfb", "xauth",
-    "desktop-file-utils", "util-linux",
+    "desktop-file-utils", "util-linux", "binutils",
 ]  # fmt: skip
 
 

@@ -23,9 +23,9 @@ from typing import Any
 
 from desktop.reference import checksum
 from desktop.reference.importers import icd10cm_tabular
+from desktop.reference.keys import SCHEMA_VERSION, code_key, term_key
 from desktop.reference.paths import bundled_data_dir, default_reference_db
 
-SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
 SYSTEMS = ("CPT", "HCPCS", "ICD-10-CM")
@@ -40,7 +40,6 @@ STEP_KINDS = ("tick", "yes_no", "drug_dose")
 CURATED_FILES = ("cpt.toml", "hcpcs.toml")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WORD = re.compile(r"^[a-z][a-z]+$")
-_TERM_WORD = re.compile(r"[^\W_]+")
 
 
 class BuildError(Exception):
@@ -393,16 +392,6 @@ def read_curated(data_dir: Path) -> CuratedData:
 
 
 # --------------------------------------------------------------------------- build
-
-
-def code_key(code: str) -> str:
-    """The normalised form codes are looked up by: upper case, no dot, no spaces."""
-    return code.upper().replace(".", "").replace(" ", "")
-
-
-def term_key(text: str) -> str:
-    """The normalised form search terms are matched by: lower case words, one space."""
-    return " ".join(_TERM_WORD.findall(text.lower()))
 
 
 def inputs_digest(data_dir: Path, icd_xml: Path) -> str:

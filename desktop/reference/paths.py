@@ -62,7 +62,7 @@ def pointer_file() -> Path:
 
 
 def _schema_version() -> int:
-    from desktop.reference.build import SCHEMA_VERSION  # build imports this module
+    from desktop.reference.keys import SCHEMA_VERSION
 
     return SCHEMA_VERSION
 

@@ -1,5 +1,5 @@
 -- QuickRef reference database. Built by desktop/reference/build.py, opened read-only.
--- Bump SCHEMA_VERSION in build.py and user_version here together.
+-- Bump SCHEMA_VERSION in keys.py and user_version here together.
 PRAGMA user_version = 1;
 
 -- Key/value metadata: schema_version, data_version, build_time, inputs_digest, checksum, ...

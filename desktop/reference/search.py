@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from desktop.reference.build import code_key, term_key
+from desktop.reference.keys import code_key, term_key
 from desktop.reference.store import CodeSummary, ReferenceStore
 
 MAX_QUERY_CHARS = 200

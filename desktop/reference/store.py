@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from desktop.reference import checksum
-from desktop.reference.build import SCHEMA_VERSION, code_key
+from desktop.reference.keys import SCHEMA_VERSION, code_key
 from desktop.reference.paths import default_reference_db
 
 REBUILD_HINT = (

@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop.reference import checksum, paths
-from desktop.reference.build import SCHEMA_VERSION, code_key
 from desktop.reference.importers import (
     cpt_licensed,
     hcpcs_csv,
@@ -55,6 +54,7 @@ from desktop.reference.importers import (
     local_csv,
 )
 from desktop.reference.importers.common import CodeRow, ImportFileError
+from desktop.reference.keys import SCHEMA_VERSION, code_key
 from desktop.reference.licensed import LicensedTexts, LicensedWriter, licensed_path
 
 __all__ = [

@@ -9,6 +9,7 @@ import pytest
 
 from desktop.reference import build as builder
 from desktop.reference.build import BuildError, build, is_stale
+from desktop.reference.keys import SCHEMA_VERSION
 from desktop.reference.paths import bundled_data_dir
 from desktop.reference.store import ReferenceDataError, ReferenceStore
 
@@ -219,7 +220,7 @@ def test_staleness_follows_inputs(tmp_path: Path, mini_tabular: Path) -> None:
 
 def test_metadata_and_counts(store: ReferenceStore) -> None:
     info = store.info()
-    assert info.schema_version == builder.SCHEMA_VERSION
+    assert info.schema_version == SCHEMA_VERSION
     sets = {c.system: c for c in info.code_sets}
     assert set(sets) == {"CPT", "HCPCS", "ICD-10-CM"}
     icd = sets["ICD-10-CM"]

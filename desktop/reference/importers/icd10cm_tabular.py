@@ -31,7 +31,6 @@ Only the standard library is used; this module never imports Qt.
 
 from __future__ import annotations
 
-import importlib.metadata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -120,6 +119,8 @@ def bundled_tabular_xml() -> Path:
     The package is located through its installed metadata and never imported (its
     import parses the whole file and takes seconds).
     """
+    import importlib.metadata  # only the build needs it; kept off the app's start-up
+
     hint = (
         f"install {BUNDLED_DISTRIBUTION}=={BUNDLED_VERSION} "
         f"(pip install {BUNDLED_DISTRIBUTION}=={BUNDLED_VERSION}, or the 'data' extra), "
