@@ -353,6 +353,11 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    if VENV_PY.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        # Started by a system python (a fresh clone): set up .venv and its Debian
+        # packages the same way the README's commands do, then re-run inside it.
+        setup = subprocess.run([sys.executable, str(ROOT / "packaging" / "dev.py"), "setup"])
+        if setup.returncode:
+            sys.exit(setup.returncode)
         os.execv(str(VENV_PY), [str(VENV_PY), __file__, *sys.argv[1:]])
     sys.exit(main(sys.argv[1:]))
