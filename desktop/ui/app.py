@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -85,7 +85,8 @@ def run_gui(db: Path | None) -> int:
     store: ReferenceStore | None = None
     user: UserStore | None = None
     try:
-        store = ReferenceStore(db, verify=True)
+        # The checksum (a full read of ~30 MB) is verified just after the first paint.
+        store = ReferenceStore(db)
         user = UserStore()
     except (ReferenceDataError, UserDataError) as exc:
         if store is not None:
@@ -103,6 +104,16 @@ def run_gui(db: Path | None) -> int:
     window = build_main_window(store, user, licensed_text=licensed_provider())
     window.licensed_reloader = licensed_provider
     window.show()
+
+    def verify_reference() -> None:
+        try:
+            window.store.verify()
+        except ReferenceDataError as exc:
+            window.hide()
+            startup_error_box(exc).exec()
+            app.exit(EXIT_DATA)
+
+    QTimer.singleShot(0, verify_reference)
     try:
         return app.exec()
     finally:

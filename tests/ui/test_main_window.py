@@ -362,7 +362,7 @@ def _run_gui_capturing_dialog(db: Path) -> tuple[int, str]:
     return code, "\n".join(seen)
 
 
-@pytest.mark.parametrize("damage", ["missing", "garbage", "truncated"])
+@pytest.mark.parametrize("damage", ["missing", "garbage", "truncated", "one byte changed"])
 def test_run_gui_with_unusable_reference_db_shows_error_and_exits_2(
     damage: str, tmp_path: Path, reference_db: Path, user_dir: Path, no_leaked_widgets: None
 ) -> None:
@@ -371,6 +371,10 @@ def test_run_gui_with_unusable_reference_db_shows_error_and_exits_2(
         db.write_bytes(b"this is not a database" * 100)
     elif damage == "truncated":
         db.write_bytes(reference_db.read_bytes()[: 1 << 20])
+    elif damage == "one byte changed":  # opens and searches; only the checksum can tell
+        data = bytearray(reference_db.read_bytes())
+        data[len(data) // 3] ^= 0x01
+        db.write_bytes(bytes(data))
     code, shown = _run_gui_capturing_dialog(db)
     assert code == EXIT_DATA
     assert "QuickRef cannot open its reference data" in shown
