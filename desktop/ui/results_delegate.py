@@ -22,8 +22,30 @@ def _section_starts(index: _Index) -> bool:
     return isinstance(model, ResultsModel) and model.section_starts(index.row())
 
 
+class _Fonts:
+    """The fonts and metrics a row is painted with, made once per base font."""
+
+    def __init__(self, base: QFont) -> None:
+        self.base = QFont(base)
+        self.fm = QFontMetrics(base)
+        self.bold = QFont(base)
+        self.bold.setBold(True)
+        self.bfm = QFontMetrics(self.bold)
+        self.small = QFont(base)
+        self.small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
+        self.sfm = QFontMetrics(self.small)
+
+
 class ResultsDelegate(QStyledItemDelegate):
     """Two lines a row (code, system and marks; then the title), an optional heading."""
+
+    _fonts: _Fonts | None = None
+
+    def fonts(self, base: QFont) -> _Fonts:
+        """Cached per base font: painting runs for every visible row on every update."""
+        if self._fonts is None or self._fonts.base != base:
+            self._fonts = _Fonts(base)
+        return self._fonts
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         fm = QFontMetrics(option.font)
@@ -38,14 +60,13 @@ class ResultsDelegate(QStyledItemDelegate):
         opt.text = ""
         palette: QPalette = opt.palette
         rect = QRect(opt.rect)
-        fm = QFontMetrics(opt.font)
+        fonts = self.fonts(opt.font)
+        fm = fonts.fm
         painter.save()
         if _section_starts(index):
             head = QRect(rect.left(), rect.top(), rect.width(), fm.height() + 2 * PAD)
             painter.fillRect(head, palette.color(QPalette.ColorRole.AlternateBase))
-            bold = QFont(opt.font)
-            bold.setBold(True)
-            painter.setFont(bold)
+            painter.setFont(fonts.bold)
             painter.setPen(palette.color(QPalette.ColorRole.WindowText))
             painter.drawText(
                 head.adjusted(PAD, 0, -PAD, 0),
@@ -66,25 +87,20 @@ class ResultsDelegate(QStyledItemDelegate):
         line2 = QRect(inner.left(), line1.bottom() + PAD, inner.width(), fm.height())
 
         # Line 1: code (bold), system, then badges from the right.
-        bold = QFont(opt.font)
-        bold.setBold(True)
-        bfm = QFontMetrics(bold)
         code = str(index.data(Role.CODE) or "")
-        painter.setFont(bold)
+        painter.setFont(fonts.bold)
         painter.setPen(text)
         align = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         painter.drawText(line1, align, code)
-        x = line1.left() + bfm.horizontalAdvance(code) + 2 * PAD
+        x = line1.left() + fonts.bfm.horizontalAdvance(code) + 2 * PAD
         painter.setFont(opt.font)
         painter.setPen(quiet)
         system = str(index.data(Role.SYSTEM) or "")
         painter.drawText(QRect(x, line1.top(), line1.right() - x, line1.height()), align, system)
         left_limit = x + fm.horizontalAdvance(system) + 2 * PAD
         right = line1.right()
-        small = QFont(opt.font)
-        small.setPointSizeF(max(6.0, opt.font.pointSizeF() * 0.85))
-        sfm = QFontMetrics(small)
-        painter.setFont(small)
+        sfm = fonts.sfm
+        painter.setFont(fonts.small)
         for mark in reversed(list(index.data(Role.MARKS) or [])):
             width = sfm.horizontalAdvance(mark) + 2 * PAD
             if right - width < left_limit:

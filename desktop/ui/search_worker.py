@@ -18,7 +18,9 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from desktop.reference.search import SearchEngine, SearchResponse
 from desktop.reference.store import ReferenceDataError
 
-SEARCH_LIMIT = 100
+# A screenful is about a dozen rows; 50 leaves room to scroll and keeps each answer
+# small (every row is built in Python while the UI thread may be painting).
+SEARCH_LIMIT = 50
 _RUNNERS: weakref.WeakSet[SearchRunner] = weakref.WeakSet()
 
 
