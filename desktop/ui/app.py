@@ -105,17 +105,23 @@ def run_gui(db: Path | None) -> int:
     window.licensed_reloader = licensed_provider
     window.show()
 
+    failed: list[int] = []
+
     def verify_reference() -> None:
         try:
             window.store.verify()
         except ReferenceDataError as exc:
+            failed.append(EXIT_DATA)
             window.hide()
-            startup_error_box(exc).exec()
-            app.exit(EXIT_DATA)
+            box = startup_error_box(exc)
+            box.exec()
+            box.deleteLater()
+            window.close()  # the last window: app.exec() returns
 
     QTimer.singleShot(0, verify_reference)
     try:
-        return app.exec()
+        code = app.exec()
+        return failed[0] if failed else code
     finally:
         window.close()
         window.store.close()  # the data in use, which an import may have replaced
