@@ -79,3 +79,28 @@ def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "user"
     monkeypatch.setenv("QUICKREF_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real builder on the curated sources and the tiny ICD-10-CM file: builds fast."""
+    folder = tmp_path_factory.mktemp("minidb")
+    xml = folder / "mini.xml"
+    xml.write_text(MINI_TABULAR, encoding="utf-8")
+    return build(folder / "reference.sqlite", icd_xml=xml).path
+
+
+@pytest.fixture
+def mini_bundled(user_dir: Path, monkeypatch: pytest.MonkeyPatch, mini_db: Path) -> Iterator[Path]:
+    """A fresh user folder, no overrides, and the mini database as the 'bundled' one.
+
+    Fails the test if anything changed the bundled database.
+    """
+    from desktop.reference import paths
+
+    monkeypatch.delenv("QUICKREF_REFERENCE_DB", raising=False)
+    monkeypatch.delenv("QUICKREF_SHARED_DATA", raising=False)
+    monkeypatch.setattr(paths, "bundled_reference_db", lambda: mini_db)
+    before = mini_db.read_bytes()
+    yield mini_db
+    assert mini_db.read_bytes() == before, "the bundled database must never change"

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from desktop.cli import main as cli_main
 from desktop.reference import paths, update
-from desktop.reference.build import build
 from desktop.reference.importers.common import ImportFileError
 from desktop.reference.licensed import LicensedTexts
 from desktop.reference.search import SearchEngine
@@ -29,31 +26,6 @@ from tests.reference.codefiles import (
     write_local_csv,
     write_order_file,
 )
-
-
-@pytest.fixture(scope="module")
-def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real builder with the curated sources and a tiny ICD-10-CM tabular file."""
-    folder = tmp_path_factory.mktemp("minidb")
-    xml = folder / "mini.xml"
-    xml.write_text(MINI_TABULAR, encoding="utf-8")
-    return build(folder / "reference.sqlite", icd_xml=xml).path
-
-
-@pytest.fixture
-def env(user_dir: Path, monkeypatch: pytest.MonkeyPatch, mini_db: Path) -> Iterator[Path]:
-    """A fresh user folder; the 'bundled' database is the mini one."""
-    monkeypatch.delenv("QUICKREF_REFERENCE_DB", raising=False)
-    monkeypatch.delenv("QUICKREF_SHARED_DATA", raising=False)
-    monkeypatch.setattr(paths, "bundled_reference_db", lambda: mini_db)
-    before = _sha(mini_db)
-    yield mini_db
-    assert _sha(mini_db) == before, "the bundled database must never change"
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
 
 ORDER_2027 = [
     ("E53", False, "Deficiency of other B group vitamins"),
@@ -77,14 +49,16 @@ def _state(user_dir: Path) -> dict[str, bytes]:
     }
 
 
-def test_order_file_import_what_changed_search_and_switch(env: Path, tmp_path: Path) -> None:
+def test_order_file_import_what_changed_search_and_switch(
+    mini_bundled: Path, tmp_path: Path
+) -> None:
     staged = update.prepare_import([_order_file(tmp_path)])
     assert staged.counts == {"added": 1, "deleted": 1, "retitled": 1}
     changes = {c.change: c for c in staged.changes()}
     assert changes["added"].code == "E53.81"
     assert (changes["deleted"].code, changes["deleted"].terminated) == ("E53.9", "2026-09-30")
     assert changes["retitled"].old_title == "Deficiency of other specified B group vitamins"
-    assert paths.default_reference_db() == env  # nothing switched yet
+    assert paths.default_reference_db() == mini_bundled  # nothing switched yet
     out = tmp_path / "changes.csv"
     assert staged.export_changes_csv(out) == 3
     assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(update.CSV_HEADER)
@@ -117,8 +91,8 @@ def test_order_file_import_what_changed_search_and_switch(env: Path, tmp_path: P
     assert staged2.data_version.endswith("+local.2")
     staged2.discard()
 
-    assert update.use_bundled() == env
-    assert paths.default_reference_db() == env
+    assert update.use_bundled() == mini_bundled
+    assert paths.default_reference_db() == mini_bundled
     assert not list((user_dir_of(new_db)).glob("reference-*.sqlite"))
 
 
@@ -126,8 +100,8 @@ def user_dir_of(db: Path) -> Path:
     return db.parent
 
 
-def test_hcpcs_fixed_and_csv_give_the_same_result(env: Path, tmp_path: Path) -> None:
-    with ReferenceStore(env) as store:
+def test_hcpcs_fixed_and_csv_give_the_same_result(mini_bundled: Path, tmp_path: Path) -> None:
+    with ReferenceStore(mini_bundled) as store:
         rows = store.query(
             "SELECT code, title, kind, status, terminated FROM codes WHERE system = 'HCPCS'"
         )
@@ -179,7 +153,9 @@ def test_hcpcs_fixed_and_csv_give_the_same_result(env: Path, tmp_path: Path) -> 
     assert (deleted.code, deleted.replaced_by) == ("J1885", "J9998")
 
 
-def test_licensed_cpt_texts_live_in_the_user_folder_only(env: Path, tmp_path: Path) -> None:
+def test_licensed_cpt_texts_live_in_the_user_folder_only(
+    mini_bundled: Path, tmp_path: Path
+) -> None:
     made_up = "Licensed-text stand-in for the test, not AMA text"
     path = write_cpt(tmp_path / "LONGULT.txt", [("96372", made_up), ("90471", "Another")])
     staged = update.prepare_import([path])
@@ -191,14 +167,14 @@ def test_licensed_cpt_texts_live_in_the_user_folder_only(env: Path, tmp_path: Pa
     assert texts.get("99999") is None and "American Medical Association" in texts.notice()
     assert texts.path.is_relative_to(paths.user_data_root())
     texts.close()
-    assert paths.default_reference_db() == env  # the reference data is untouched
+    assert paths.default_reference_db() == mini_bundled  # the reference data is untouched
     with ReferenceStore() as store:
         assert not store.query(
             "SELECT 1 FROM codes WHERE title = ? OR description = ?", (made_up, made_up)
         )
 
 
-def test_local_additions(env: Path, tmp_path: Path) -> None:
+def test_local_additions(mini_bundled: Path, tmp_path: Path) -> None:
     path = write_local_csv(
         tmp_path / "local.csv",
         [
@@ -222,7 +198,7 @@ def test_local_additions(env: Path, tmp_path: Path) -> None:
         assert units_for_code(store, "DRUG-X", "25", "mg").units == 3
 
 
-def test_tabular_xml_import(env: Path, tmp_path: Path) -> None:
+def test_tabular_xml_import(mini_bundled: Path, tmp_path: Path) -> None:
     xml = MINI_TABULAR.replace(
         "<diag><name>E53.9</name>",
         "<diag><name>E53.7</name><desc>Zetamin deficiency</desc>"
@@ -241,7 +217,7 @@ def test_tabular_xml_import(env: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("when", [1, 3, 6])
-def test_failure_mid_import_changes_nothing(env: Path, tmp_path: Path, when: int) -> None:
+def test_failure_mid_import_changes_nothing(mini_bundled: Path, tmp_path: Path, when: int) -> None:
     update.prepare_import([_order_file(tmp_path)]).commit()  # an imported DB is in use
     cpt = write_cpt(tmp_path / "LONGULT.txt", [("96372", "stand-in")])
     update.prepare_import([cpt]).commit()
@@ -262,7 +238,7 @@ def test_failure_mid_import_changes_nothing(env: Path, tmp_path: Path, when: int
     assert paths.default_reference_db() == in_use
 
 
-def test_cancel_is_clean(env: Path, tmp_path: Path) -> None:
+def test_cancel_is_clean(mini_bundled: Path, tmp_path: Path) -> None:
     before = _state(paths.user_data_root())
 
     def cancel(fraction: float, message: str) -> None:
@@ -273,7 +249,7 @@ def test_cancel_is_clean(env: Path, tmp_path: Path) -> None:
         update.prepare_import([_order_file(tmp_path)], progress=cancel)
     after = _state(paths.user_data_root())
     assert {k: v for k, v in after.items() if not k.endswith("/")} == before or not after
-    assert paths.default_reference_db() == env
+    assert paths.default_reference_db() == mini_bundled
 
 
 def _lines_file(path: Path, lines: list[str]) -> Path:
@@ -309,7 +285,9 @@ def _lines_file(path: Path, lines: list[str]) -> Path:
         ),
     ],
 )
-def test_bad_files_change_nothing(env: Path, tmp_path: Path, make, line: int, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_files_change_nothing(
+    mini_bundled: Path, tmp_path: Path, make, line: int, words: str
+) -> None:  # type: ignore[no-untyped-def]
     path = make(tmp_path)
     with pytest.raises(ImportFileError) as info:
         update.prepare_import([path])
@@ -320,16 +298,16 @@ def test_bad_files_change_nothing(env: Path, tmp_path: Path, make, line: int, wo
 
 
 def test_a_partial_code_set_is_refused(
-    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mini_bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(update, "MAX_DELETE_MIN", 1)
     path = _order_file(tmp_path, [("Z23", True, "Encounter for immunization")])
     with pytest.raises(ImportFileError, match="would delete 3 of the 4"):
         update.prepare_import([path])
-    assert paths.default_reference_db() == env
+    assert paths.default_reference_db() == mini_bundled
 
 
-def test_memory_stays_flat_through_the_whole_import(env: Path, tmp_path: Path) -> None:
+def test_memory_stays_flat_through_the_whole_import(mini_bundled: Path, tmp_path: Path) -> None:
     """Python memory at its peak does not grow with the file (SQLite's own cache is bounded)."""
 
     def peak(n: int) -> int:
@@ -367,7 +345,7 @@ def _damage(path: Path) -> None:
 
 
 def test_shared_pack_is_used_verified_and_skipped_when_damaged(
-    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mini_bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     update.prepare_import([_order_file(tmp_path)]).commit()
     own = paths.default_reference_db()
@@ -400,7 +378,7 @@ def test_shared_pack_is_used_verified_and_skipped_when_damaged(
     assert paths.reference_choice().path == own  # every pack damaged: own data
 
 
-def test_pointer_to_a_damaged_db_falls_back(env: Path, tmp_path: Path) -> None:
+def test_pointer_to_a_damaged_db_falls_back(mini_bundled: Path, tmp_path: Path) -> None:
     new_db = update.prepare_import([_order_file(tmp_path)]).commit()
     assert new_db is not None
     with sqlite3.connect(new_db) as con:
@@ -408,17 +386,17 @@ def test_pointer_to_a_damaged_db_falls_back(env: Path, tmp_path: Path) -> None:
             "UPDATE meta SET value = 'sha256:' || hex(randomblob(32)) WHERE key = 'checksum'"
         )
     con.close()
-    assert paths.default_reference_db() == env
+    assert paths.default_reference_db() == mini_bundled
 
 
 def test_cli_import_changes_use_bundled_export(
-    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    mini_bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     order = _order_file(tmp_path)
     out = tmp_path / "changes.csv"
     assert cli_main(["db", "changes", str(order), "--csv", str(out)]) == 0
     assert len(out.read_text().splitlines()) == 4
-    assert paths.default_reference_db() == env
+    assert paths.default_reference_db() == mini_bundled
     capsys.readouterr()
     assert cli_main(["db", "import", str(order), "--yes", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -427,7 +405,7 @@ def test_cli_import_changes_use_bundled_export(
     assert cli_main(["db", "export-pack", str(tmp_path / "pack")]) == 0
     assert len(list((tmp_path / "pack").glob("quickref-*.json"))) == 1
     assert cli_main(["db", "use-bundled"]) == 0
-    assert paths.default_reference_db() == env
+    assert paths.default_reference_db() == mini_bundled
     bad = tmp_path / "bad.txt"
     bad.write_text("hello\n")
     capsys.readouterr()

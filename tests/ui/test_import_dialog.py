@@ -10,10 +10,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.reference import paths, update
-from desktop.reference.build import build
 from desktop.reference.store import ReferenceStore
 from desktop.ui.import_dialog import ImportDialog
-from tests.conftest import MINI_TABULAR
 from tests.reference.codefiles import write_order_file
 
 ORDER = [
@@ -24,25 +22,9 @@ ORDER = [
 ]
 
 
-@pytest.fixture(scope="module")
-def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("minidb-ui")
-    xml = folder / "mini.xml"
-    xml.write_text(MINI_TABULAR, encoding="utf-8")
-    return build(folder / "reference.sqlite", icd_xml=xml).path
-
-
 @pytest.fixture
-def env(user_dir: Path, monkeypatch: pytest.MonkeyPatch, mini_db: Path) -> Iterator[Path]:
-    monkeypatch.delenv("QUICKREF_REFERENCE_DB", raising=False)
-    monkeypatch.delenv("QUICKREF_SHARED_DATA", raising=False)
-    monkeypatch.setattr(paths, "bundled_reference_db", lambda: mini_db)
-    yield mini_db
-
-
-@pytest.fixture
-def dialog(qtbot: QtBot, env: Path) -> Iterator[ImportDialog]:
-    d = ImportDialog(None, env)
+def dialog(qtbot: QtBot, mini_bundled: Path) -> Iterator[ImportDialog]:
+    d = ImportDialog(None, mini_bundled)
     qtbot.addWidget(d)
     d.show()
     yield d
@@ -57,7 +39,7 @@ def _run(qtbot: QtBot, d: ImportDialog, files: list[Path]) -> None:
 
 
 def test_import_review_export_switch(
-    qtbot: QtBot, dialog: ImportDialog, env: Path, tmp_path: Path
+    qtbot: QtBot, dialog: ImportDialog, mini_bundled: Path, tmp_path: Path
 ) -> None:
     order = write_order_file(tmp_path / "icd10cm_order_2027.txt", ORDER)
     _run(qtbot, dialog, [order])
@@ -66,7 +48,7 @@ def test_import_review_export_switch(
     rows = {model.index(r, 0).data(): model.index(r, 2).data() for r in range(model.rowCount())}
     assert rows == {"added": "E53.81", "deleted": "E53.9", "retitled": "E53.8"}
     assert "1 added, 1 deleted, 1 retitled" in dialog.summary_label.text()
-    assert paths.default_reference_db() == env  # nothing switched before Switch
+    assert paths.default_reference_db() == mini_bundled  # nothing switched before Switch
     out = tmp_path / "changes.csv"
     assert dialog.export_csv(out) == 3
     if os.environ.get("QUICKREF_SCREENSHOTS"):
@@ -79,7 +61,7 @@ def test_import_review_export_switch(
 
 
 def test_cancel_on_review_keeps_the_data(
-    qtbot: QtBot, dialog: ImportDialog, env: Path, tmp_path: Path
+    qtbot: QtBot, dialog: ImportDialog, mini_bundled: Path, tmp_path: Path
 ) -> None:
     _run(qtbot, dialog, [write_order_file(tmp_path / "icd10cm_order_2027.txt", ORDER)])
     staged = dialog.staged
@@ -87,11 +69,11 @@ def test_cancel_on_review_keeps_the_data(
     dialog.discard_button.click()
     assert dialog.result() == ImportDialog.DialogCode.Rejected
     assert not staged.staged_db.exists()
-    assert paths.default_reference_db() == env
+    assert paths.default_reference_db() == mini_bundled
 
 
 def test_bad_file_shows_file_and_line(
-    qtbot: QtBot, dialog: ImportDialog, env: Path, tmp_path: Path
+    qtbot: QtBot, dialog: ImportDialog, mini_bundled: Path, tmp_path: Path
 ) -> None:
     bad = tmp_path / "icd10cm_order_2027.txt"
     bad.write_bytes(b"")
@@ -99,11 +81,15 @@ def test_bad_file_shows_file_and_line(
     assert dialog.pages.currentIndex() == 0
     assert "icd10cm_order_2027.txt" in dialog.error_label.text()
     assert "Nothing was changed" in dialog.error_label.text()
-    assert paths.default_reference_db() == env
+    assert paths.default_reference_db() == mini_bundled
 
 
 def test_cancel_while_importing(
-    qtbot: QtBot, dialog: ImportDialog, env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    dialog: ImportDialog,
+    mini_bundled: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started = []
     real = update.prepare_import
@@ -122,5 +108,5 @@ def test_cancel_while_importing(
     monkeypatch.setattr(update, "prepare_import", slow)
     _run(qtbot, dialog, [write_order_file(tmp_path / "icd10cm_order_2027.txt", ORDER)])
     assert started and "cancelled" in dialog.error_label.text()
-    assert paths.default_reference_db() == env
+    assert paths.default_reference_db() == mini_bundled
     assert not list(paths.user_reference_dir().glob(".staging-*"))

@@ -10,34 +10,18 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.records.store import UserStore
-from desktop.reference import paths, update
-from desktop.reference.build import build
+from desktop.reference import update
 from desktop.reference.licensed import LicensedTexts
 from desktop.reference.store import ReferenceStore
 from desktop.ui.main_window import MainWindow, build_main_window
 from desktop.ui.results_model import Role
-from tests.conftest import MINI_TABULAR
 from tests.reference.codefiles import write_cpt, write_order_file
 
 LICENSED_HEADING = "Licensed AMA CPT descriptor"
 
 
-@pytest.fixture(scope="module")
-def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("switchdb")
-    xml = folder / "mini.xml"
-    xml.write_text(MINI_TABULAR, encoding="utf-8")
-    return build(folder / "reference.sqlite", icd_xml=xml).path
-
-
 @pytest.fixture
-def window(
-    user_dir: Path, monkeypatch: pytest.MonkeyPatch, mini_db: Path, qtbot: QtBot
-) -> Iterator[MainWindow]:
-    monkeypatch.delenv("QUICKREF_REFERENCE_DB", raising=False)
-    monkeypatch.delenv("QUICKREF_SHARED_DATA", raising=False)
-    monkeypatch.setattr(paths, "bundled_reference_db", lambda: mini_db)
-
+def window(mini_bundled: Path, qtbot: QtBot) -> Iterator[MainWindow]:
     def licensed() -> object:
         texts = LicensedTexts()
         return texts.text_for if texts else None
