@@ -42,6 +42,10 @@ class HistoryError(Exception):
     """The history could not be exported. ``str(exc)`` is meant for a person."""
 
 
+# The history table's columns (window and printed report), matching HistoryEntry.cells().
+COLUMNS = ("Completed", "Checklist", "Drug", "Dose", "Units", "Lines to bill")
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     run_id: int
@@ -61,6 +65,17 @@ class HistoryEntry:
     @property
     def completed_local(self) -> str:
         return local_time(self.completed_at)
+
+    def cells(self) -> tuple[str, ...]:
+        """The row as shown in the history table and the printed report."""
+        return (
+            self.completed_local,
+            f"{self.template_title} ({self.code})",
+            self.drug_code or "",
+            self.dose or "",
+            "" if self.drug_units is None else str(self.drug_units),
+            self.lines_text,
+        )
 
     @property
     def lines_text(self) -> str:
@@ -200,21 +215,10 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 def history_html(entries: Sequence[HistoryEntry], title: str = "QuickRef checklist history") -> str:
     """A plain HTML table of ``entries`` for printing (no colours: the printer decides)."""
-    head = "".join(
-        f"<th align='left'>{html.escape(h)}</th>"
-        for h in ("Completed", "Checklist", "Drug", "Dose", "Units", "Lines to bill")
-    )
+    head = "".join(f"<th align='left'>{html.escape(h)}</th>" for h in COLUMNS)
     body = []
     for e in entries:
-        cells = (
-            e.completed_local,
-            f"{e.template_title} ({e.code})",
-            e.drug_code or "",
-            e.dose or "",
-            "" if e.drug_units is None else str(e.drug_units),
-            e.lines_text,
-        )
-        body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+        body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in e.cells()) + "</tr>")
     printed = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     return (
         f"<h2>{html.escape(title)}</h2>"

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records.history import (
+    COLUMNS,
     HistoryEntry,
     HistoryError,
     completed_runs,
@@ -37,7 +38,6 @@ from desktop.records.store import UserDataError, UserStore
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
-COLUMNS = ("Completed", "Checklist", "Drug", "Dose", "Units", "Lines to bill")
 
 
 class HistoryModel(QAbstractTableModel):
@@ -72,14 +72,7 @@ class HistoryModel(QAbstractTableModel):
             return None
         e = self.entries[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            values = (
-                e.completed_local,
-                f"{e.template_title} ({e.code})",
-                e.drug_code or "",
-                e.dose or "",
-                "" if e.drug_units is None else str(e.drug_units),
-                e.lines_text,
-            )
+            values = e.cells()
             return values[index.column()] if 0 <= index.column() < len(values) else None
         return None
 
