@@ -412,7 +412,10 @@ class ChecklistDock(QDockWidget):
         self.why_text.setAccessibleName("Why this step")
         self.why_text.hide()
         self.step_actions = QStackedWidget(box)
-        self.tick_button = QPushButton("Mark done  (Space)", box)
+        # The tick and yes/no pages keep their buttons at their own (large) height, with
+        # the space the taller drug page needs left empty below them.
+        tick_page = QWidget(box)
+        self.tick_button = QPushButton("Mark done  (Space)", tick_page)
         self.tick_button.setMinimumHeight(BIG_BUTTON_HEIGHT)
         self.tick_button.setAccessibleName("Mark the current step done or not done")
         self.tick_button.clicked.connect(self.toggle_current)
@@ -425,13 +428,21 @@ class ChecklistDock(QDockWidget):
             b.setAccessibleName(text)
         self.yes_button.clicked.connect(lambda: self.answer_current(True))
         self.no_button.clicked.connect(lambda: self.answer_current(False))
-        yn = QHBoxLayout(yes_no)
-        yn.setContentsMargins(0, 0, 0, 0)
+        yn_outer = QVBoxLayout(yes_no)
+        yn_outer.setContentsMargins(0, 0, 0, 0)
+        yn = QHBoxLayout()
         yn.addWidget(self.yes_button)
         yn.addWidget(self.no_button)
+        yn_outer.addLayout(yn)
+        yn_outer.addStretch(1)
+        tl = QVBoxLayout(tick_page)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.tick_button)
+        tl.addStretch(1)
+        self._tick_page = tick_page
         self.drug_editor = DrugDoseEditor(self.book, box)
         self.drug_editor.recordRequested.connect(self.record_drug)
-        self.step_actions.addWidget(self.tick_button)
+        self.step_actions.addWidget(tick_page)
         self.step_actions.addWidget(yes_no)
         self.step_actions.addWidget(self.drug_editor)
         self._yes_no_page = yes_no
@@ -796,7 +807,7 @@ class ChecklistDock(QDockWidget):
         self.step_need.setText(self.model.data(self.view.currentIndex(), StatusRole))
         self.why_text.setText(step.why)
         if step.kind == "tick":
-            self.step_actions.setCurrentWidget(self.tick_button)
+            self.step_actions.setCurrentWidget(self._tick_page)
             done = run.is_done(step.key)
             self.tick_button.setText("Mark not done  (Space)" if done else "Mark done  (Space)")
         elif step.kind == "yes_no":
