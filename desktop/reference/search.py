@@ -20,8 +20,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from desktop.reference.keys import code_key, term_key
 from desktop.reference.store import CodeSummary, ReferenceStore
 
@@ -144,6 +142,8 @@ class SearchEngine:
             return []
         out: list[str] = []
         for w in self._words(q)[:3]:
+            from rapidfuzz import fuzz, process  # only for near matches: off the start-up path
+
             for word, _score, _i in process.extract(
                 w, self._vocab, scorer=fuzz.ratio, limit=3, score_cutoff=60
             ):
@@ -172,6 +172,8 @@ class SearchEngine:
             ):
                 out.append(w)
                 continue
+            from rapidfuzz import fuzz, process  # only for typos: off the start-up path
+
             best = process.extractOne(w, self._vocab, scorer=fuzz.ratio, score_cutoff=75)
             out.append(best[0] if best else w)
         return out
