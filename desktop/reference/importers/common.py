@@ -15,6 +15,7 @@ mean the file is not text: refused, naming the line.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -161,3 +162,28 @@ class LineReader:
                     self.progress(done, self.size)
             if self.progress is not None:
                 self.progress(self.size, self.size)
+
+
+def csv_rows(
+    path: Path, reader: LineReader, *, comments: bool = False
+) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows of a CSV file with their line numbers, streamed.
+
+    ``comments``: lines starting with ``#`` count as blank. A malformed row raises
+    :class:`ImportFileError` naming its line.
+    """
+
+    def lines() -> Iterator[str]:
+        for _number, text in reader:
+            yield "\n" if comments and text.lstrip().startswith("#") else text + "\n"
+
+    rows = csv.reader(lines())
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFileError(path, rows.line_num, f"not valid CSV ({exc})") from None
+        if any(cell.strip() for cell in row):
+            yield rows.line_num, row

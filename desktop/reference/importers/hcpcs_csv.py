@@ -28,6 +28,7 @@ from desktop.reference.importers.common import (
     ImportFileError,
     LineReader,
     ProgressFn,
+    csv_rows,
     iso_date,
 )
 from desktop.reference.importers.hcpcs_fixed import (
@@ -57,27 +58,20 @@ def looks_like(first_line: str) -> bool:
     return "HCPC" in names and "LONG DESCRIPTION" in names
 
 
-def _lines(reader: LineReader) -> Iterator[str]:
-    for _number, text in reader:
-        yield text + "\n"
-
-
 def read_hcpcs_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[CodeRow]:
     path = Path(path)
     reader = LineReader(path, progress)
-    rows = csv.reader(_lines(reader))
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise ImportFileError(path, None, "the file is empty: no header row") from None
-    except csv.Error as exc:
-        raise ImportFileError(path, 1, f"not valid CSV ({exc})") from None
+    rows = csv_rows(path, reader)
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError(path, None, "the file is empty: no header row")
+    header_line, header = first
     cols = {_norm(h): i for i, h in enumerate(header)}
     missing = [c for c in ("HCPC", "LONG DESCRIPTION") if c not in cols]
     if missing:
         raise ImportFileError(
             path,
-            1,
+            header_line,
             f"not a HCPCS CSV: the header has no {' or '.join(missing)} column "
             f"(found: {', '.join(h.strip() for h in header[:8])})",
         )
@@ -89,16 +83,7 @@ def read_hcpcs_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[C
     pending: Pending | None = None
     pending_id = ""
     firsts = 0
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ImportFileError(path, rows.line_num, f"not valid CSV ({exc})") from None
-        number = rows.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for number, row in rows:
         if len(row) < len(header) and number == reader.lines and not reader.ended_with_newline:
             raise ImportFileError(path, number, "the last row is cut off (truncated file?)")
         code = get(row, "HCPC").upper()
@@ -142,4 +127,4 @@ def read_hcpcs_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[C
     if pending is not None:
         yield finish(pending)
     if firsts == 0:
-        raise ImportFileError(path, rows.line_num or None, "the file is empty: no HCPCS rows")
+        raise ImportFileError(path, reader.lines or None, "the file is empty: no HCPCS rows")

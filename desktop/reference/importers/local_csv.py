@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from desktop.reference.importers.common import ImportFileError, LineReader, ProgressFn
+from desktop.reference.importers.common import ImportFileError, LineReader, ProgressFn, csv_rows
 
 FORMAT = "local-csv"
 COLUMNS = ("record", "system", "code", "title", "text", "amount", "unit", "routes")
@@ -65,31 +65,14 @@ def looks_like(first_line: str) -> bool:
     ]
 
 
-def _lines(reader: LineReader) -> Iterator[str]:
-    for _number, text in reader:
-        if text.lstrip().startswith("#"):
-            yield "\n"  # keep line numbers: an empty row is skipped below
-        else:
-            yield text + "\n"
-
-
 def read_local_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[LocalRecord]:
     path = Path(path)
     reader = LineReader(path, progress)
-    rows = csv.reader(_lines(reader))
+    rows = csv_rows(path, reader, comments=True)
     header: list[str] | None = None
     cols: dict[str, int] = {}
     count = 0
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ImportFileError(path, rows.line_num, f"not valid CSV ({exc})") from None
-        number = rows.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for number, row in rows:
         if header is None:
             header = [h.strip().lower() for h in row]
             unknown = [h for h in header if h not in COLUMNS]
@@ -110,7 +93,7 @@ def read_local_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[L
     if header is None:
         raise ImportFileError(path, None, "the file is empty")
     if count == 0:
-        raise ImportFileError(path, rows.line_num, "no records after the header row")
+        raise ImportFileError(path, reader.lines, "no records after the header row")
 
 
 def _record(path: Path, number: int, row: list[str], cols: dict[str, int]) -> LocalRecord:
