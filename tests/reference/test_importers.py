@@ -246,3 +246,33 @@ def test_memory_stays_flat_on_a_file_ten_times_larger(tmp_path: Path) -> None:
     peak_small, peak_large = _peak_reading(small), _peak_reading(large)
     assert large.stat().st_size > 9 * small.stat().st_size
     assert peak_large < peak_small * 1.5 + 64 * 1024, (peak_small, peak_large)
+
+
+CONTINUED = "Injection, vitamin b-12 cyanocobalamin, up to 1000 mcg, " * 3  # needs continuations
+
+
+def test_hcpcs_fixed_record_joining_errors(tmp_path: Path) -> None:
+    from tests.reference.codefiles import hcpcs_lines
+
+    first, second, *_ = hcpcs_lines(Hcpcs("J3420", CONTINUED))
+    orphan = tmp_path / "HCPC_orphan.txt"
+    orphan.write_text(second + "\r\n", encoding="ascii")
+    _expect(orphan, 1, "continuation record for J3420 without its first record")
+    backwards = tmp_path / "HCPC_backwards.txt"
+    backwards.write_text(first + "\r\n" + second[:5] + "00050" + second[10:] + "\r\n")
+    _expect(backwards, 2, "sequence number 50 of J3420 is out of order")
+    action = write_hcpcs_fixed(tmp_path / "HCPC_action.txt", [Hcpcs("J3420", "B12", action="Z")])
+    _expect(action, 1, "unknown action code 'Z' (column 294)")
+    date = write_hcpcs_fixed(tmp_path / "HCPC_date.txt", [Hcpcs("J3420", "B12", added="20261399")])
+    _expect(date, 1, "(dates are YYYYMMDD)")
+
+
+def test_hcpcs_csv_record_joining_errors(tmp_path: Path) -> None:
+    path = write_hcpcs_csv(tmp_path / "hcpcs.csv", [Hcpcs("J3420", CONTINUED)])
+    header, _first, *rest = path.read_text(encoding="utf-8").splitlines()
+    orphan = tmp_path / "orphan.csv"
+    orphan.write_text("\n".join([header, *rest]) + "\n", encoding="utf-8")
+    _expect(orphan, 2, "continuation row for J3420 without its first row")
+    action = write_hcpcs_csv(tmp_path / "action.csv", [Hcpcs("J3420", "B12", action="Z")])
+    err = _expect(action, 2, "unknown action code 'Z'")
+    assert "column" not in str(err)
