@@ -19,7 +19,6 @@ streamed row by row; like the fixed-width file it is the complete code set.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,18 +28,25 @@ from desktop.reference.importers.common import (
     LineReader,
     ProgressFn,
     csv_rows,
-    iso_date,
 )
 from desktop.reference.importers.hcpcs_fixed import (
-    ACTION_CODES,
+    CODE_RE,
     CONTINUATION_IDS,
     FIRST_IDS,
-    Pending,
-    finish,
+    HcpcsLine,
+    Layout,
+    join_records,
 )
 
 FORMAT = "hcpcs-csv"
-_CODE = re.compile(r"^[A-Z0-9]{2}$|^[A-V][0-9]{4}$")
+# A CSV may leave SEQNUM out (read as 0), so its order is not checked.
+CSV_LAYOUT = Layout(
+    record="row",
+    action_where="",
+    date_hint="",
+    empty="the file is empty: no HCPCS rows",
+    check_sequence=False,
+)
 _ALIASES = {"HCPCS": "HCPC", "HCPCS CODE": "HCPC", "CODE": "HCPC"}
 
 
@@ -80,51 +86,36 @@ def read_hcpcs_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[C
         i = cols.get(name)
         return row[i].strip() if i is not None and i < len(row) else ""
 
-    pending: Pending | None = None
-    pending_id = ""
-    firsts = 0
-    for number, row in rows:
-        if len(row) < len(header) and number == reader.lines and not reader.ended_with_newline:
-            raise ImportFileError(path, number, "the last row is cut off (truncated file?)")
-        code = get(row, "HCPC").upper()
-        if not _CODE.match(code):
-            raise ImportFileError(path, number, f"'{code}' is not a HCPCS code")
-        rec_id = get(row, "RECID") or "3"
-        seq_text = get(row, "SEQNUM") or "0"
-        if rec_id not in FIRST_IDS and rec_id not in CONTINUATION_IDS:
-            raise ImportFileError(path, number, f"unknown RECID '{rec_id}' (3, 4, 7 or 8)")
-        if not seq_text.isdigit():
-            raise ImportFileError(path, number, f"SEQNUM '{seq_text}' is not a number")
-        seq = int(seq_text)
-        long_part = get(row, "LONG DESCRIPTION")
-        if rec_id in CONTINUATION_IDS:
-            if pending is None or pending.code != code or pending_id != CONTINUATION_IDS[rec_id]:
-                raise ImportFileError(
-                    path, number, f"continuation row for {code} without its first row"
-                )
-            if long_part:
-                pending.parts.append(long_part)
-            continue
-        if pending is not None:
-            yield finish(pending)
-        action = get(row, "ACTION CD").upper()
-        if action and action not in ACTION_CODES:
-            raise ImportFileError(path, number, f"unknown action code '{action}'")
-        try:
-            added = iso_date(get(row, "ADD DT"))
-            effective = iso_date(get(row, "ACT EFF DT"))
-            terminated = iso_date(get(row, "TERM DT"))
-        except ValueError as exc:
-            raise ImportFileError(path, number, f"{code}: {exc}") from None
-        pending = Pending(code, FIRST_IDS[rec_id], number, seq, long_part)
-        pending.short = get(row, "SHORT DESCRIPTION")
-        pending.effective = added or effective
-        pending.terminated = terminated
-        pending.xrefs = tuple(x for x in (get(row, f"XREF{i}").upper() for i in range(1, 6)) if x)
-        pending.action = action
-        pending_id = rec_id
-        firsts += 1
-    if pending is not None:
-        yield finish(pending)
-    if firsts == 0:
-        raise ImportFileError(path, reader.lines or None, "the file is empty: no HCPCS rows")
+    def lines() -> Iterator[HcpcsLine]:
+        for number, row in rows:
+            if len(row) < len(header) and number == reader.lines and not reader.ended_with_newline:
+                raise ImportFileError(path, number, "the last row is cut off (truncated file?)")
+            code = get(row, "HCPC").upper()
+            if not CODE_RE.match(code):
+                raise ImportFileError(path, number, f"'{code}' is not a HCPCS code")
+            rec_id = get(row, "RECID") or "3"
+            seq_text = get(row, "SEQNUM") or "0"
+            if rec_id not in FIRST_IDS and rec_id not in CONTINUATION_IDS:
+                raise ImportFileError(path, number, f"unknown RECID '{rec_id}' (3, 4, 7 or 8)")
+            if not seq_text.isdigit():
+                raise ImportFileError(path, number, f"SEQNUM '{seq_text}' is not a number")
+            seq = int(seq_text)
+            long_part = get(row, "LONG DESCRIPTION")
+            if rec_id in CONTINUATION_IDS:
+                yield HcpcsLine(number, code, seq, rec_id, long_part)
+                continue
+            yield HcpcsLine(
+                number,
+                code,
+                seq,
+                rec_id,
+                long_part,
+                short=get(row, "SHORT DESCRIPTION"),
+                action=get(row, "ACTION CD").upper(),
+                added=get(row, "ADD DT"),
+                effective=get(row, "ACT EFF DT"),
+                terminated=get(row, "TERM DT"),
+                xrefs=tuple(x for x in (get(row, f"XREF{i}").upper() for i in range(1, 6)) if x),
+            )
+
+    yield from join_records(reader, lines(), CSV_LAYOUT)

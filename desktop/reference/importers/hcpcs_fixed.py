@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.reference.importers.common import (
@@ -42,7 +43,7 @@ RECORD_LENGTH = 320
 FIRST_IDS = {"3": "code", "7": "modifier"}
 CONTINUATION_IDS = {"4": "3", "8": "7"}
 ACTION_CODES = frozenset("ABCDFNPRST")
-_CODE = re.compile(r"^[A-Z0-9]{2}$|^[A-V][0-9]{4}$")
+CODE_RE = re.compile(r"^[A-Z0-9]{2}$|^[A-V][0-9]{4}$")  # a modifier or a Level II code
 _HEAD = re.compile(r"^[A-Z0-9 ]{5}\d{5}[3478]")
 
 
@@ -90,74 +91,151 @@ class Pending:
         self.action = ""
 
 
+@dataclass(frozen=True, slots=True)
+class HcpcsLine:
+    """One record of a HCPCS file, read from either layout (fixed-width or CSV).
+
+    Continuation records fill only the first five fields. Dates are the file's text.
+    """
+
+    number: int
+    code: str
+    seq: int
+    rec_id: str
+    long_part: str
+    short: str = ""
+    action: str = ""
+    added: str = ""
+    effective: str = ""
+    terminated: str = ""
+    xrefs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What differs between the layouts when records are joined: words in messages,
+    and whether sequence numbers can be trusted to be in order."""
+
+    record: str  # what a line is called: "record" or "row"
+    action_where: str  # where the action code is, for the message
+    date_hint: str
+    empty: str  # the message for a file with no first record
+    check_sequence: bool
+
+
+FIXED_LAYOUT = Layout(
+    record="record",
+    action_where=" (column 294)",
+    date_hint=" (dates are YYYYMMDD)",
+    empty="the file is empty: no HCPCS records in it",
+    check_sequence=True,
+)
+
+
+def join_records(
+    reader: LineReader, lines: Iterator[HcpcsLine], layout: Layout
+) -> Iterator[CodeRow]:
+    """Join first and continuation records into codes, in file order; check each."""
+    path = reader.path
+    pending: Pending | None = None
+    pending_id = ""
+    firsts = 0
+    for line in lines:
+        number, code, rec_id = line.number, line.code, line.rec_id
+        if rec_id in CONTINUATION_IDS:
+            if pending is None or pending.code != code or pending_id != CONTINUATION_IDS[rec_id]:
+                raise ImportFileError(
+                    path,
+                    number,
+                    f"continuation {layout.record} for {code} without its first {layout.record}",
+                )
+            if layout.check_sequence:
+                if line.seq <= pending.seq:
+                    raise ImportFileError(
+                        path, number, f"sequence number {line.seq} of {code} is out of order"
+                    )
+                pending.seq = line.seq
+            if line.long_part:
+                pending.parts.append(line.long_part)
+            continue
+        if pending is not None:
+            yield finish(pending)
+        if line.action and line.action not in ACTION_CODES:
+            raise ImportFileError(
+                path, number, f"unknown action code '{line.action}'{layout.action_where}"
+            )
+        try:
+            added = iso_date(line.added)
+            effective = iso_date(line.effective)
+            terminated = iso_date(line.terminated)
+        except ValueError as exc:
+            raise ImportFileError(path, number, f"{code}: {exc}{layout.date_hint}") from None
+        pending = Pending(code, FIRST_IDS[rec_id], number, line.seq, line.long_part)
+        pending.short = line.short
+        pending.effective = added or effective
+        pending.terminated = terminated
+        pending.xrefs = line.xrefs
+        pending.action = line.action
+        pending_id = rec_id
+        firsts += 1
+    if pending is not None:
+        yield finish(pending)
+    if firsts == 0:
+        raise ImportFileError(path, reader.lines or None, layout.empty)
+
+
 def read_hcpcs_fixed(path: Path, progress: ProgressFn | None = None) -> Iterator[CodeRow]:
     """Yield each code (continuations joined); raise :class:`ImportFileError` naming the line."""
     path = Path(path)
     reader = LineReader(path, progress)
-    pending: Pending | None = None
-    pending_id = ""
-    seen_first = 0
-    last = 0
-    for number, text in reader:
-        last = number
-        if not text.strip():
-            continue
-        head = _HEAD.match(text)
-        if head is None:
-            if seen_first == 0:
+
+    def lines() -> Iterator[HcpcsLine]:
+        seen_first = False
+        for number, text in reader:
+            if not text.strip():
+                continue
+            head = _HEAD.match(text)
+            if head is None:
+                if not seen_first:
+                    raise reader.fail(
+                        number,
+                        "not a HCPCS alpha-numeric file: expected code (columns 1-5), sequence "
+                        "number (6-10) and record identifier 3, 4, 7 or 8 (column 11)",
+                    )
+                raise reader.fail(number, "does not have the HCPCS record layout (damaged line?)")
+            code = text[0:5].strip()
+            seq = int(text[5:10])
+            rec_id = text[10]
+            if not CODE_RE.match(code):
+                raise reader.fail(number, f"'{code}' is not a HCPCS code")
+            long_part = _field(text, 12, 91)
+            if rec_id in CONTINUATION_IDS:
+                yield HcpcsLine(number, code, seq, rec_id, long_part)
+                continue
+            if len(text) < 294:
                 raise reader.fail(
                     number,
-                    "not a HCPCS alpha-numeric file: expected code (columns 1-5), sequence "
-                    "number (6-10) and record identifier 3, 4, 7 or 8 (column 11)",
+                    f"record for {code} is {len(text)} characters long, the layout needs "
+                    f"{RECORD_LENGTH}: the line is cut off",
                 )
-            raise reader.fail(number, "does not have the HCPCS record layout (damaged line?)")
-        code = text[0:5].strip()
-        seq = int(text[5:10])
-        rec_id = text[10]
-        if not _CODE.match(code):
-            raise reader.fail(number, f"'{code}' is not a HCPCS code")
-        long_part = _field(text, 12, 91)
-        if rec_id in CONTINUATION_IDS:
-            if pending is None or pending.code != code or pending_id != CONTINUATION_IDS[rec_id]:
-                raise reader.fail(
-                    number, f"continuation record for {code} without its first record"
-                )
-            if seq <= pending.seq:
-                raise reader.fail(number, f"sequence number {seq} of {code} is out of order")
-            pending.seq = seq
-            if long_part:
-                pending.parts.append(long_part)
-            continue
-        if len(text) < 294:
-            raise reader.fail(
+            seen_first = True
+            yield HcpcsLine(
                 number,
-                f"record for {code} is {len(text)} characters long, the layout needs "
-                f"{RECORD_LENGTH}: the line is cut off",
+                code,
+                seq,
+                rec_id,
+                long_part,
+                short=_field(text, 92, 119),
+                action=_field(text, 294, 294),
+                added=_field(text, 270, 277),
+                effective=_field(text, 278, 285),
+                terminated=_field(text, 286, 293),
+                xrefs=tuple(
+                    x for x in (_field(text, 205 + 5 * i, 209 + 5 * i) for i in range(5)) if x
+                ),
             )
-        if pending is not None:
-            yield finish(pending)
-        action = _field(text, 294, 294)
-        if action and action not in ACTION_CODES:
-            raise reader.fail(number, f"unknown action code '{action}' (column 294)")
-        try:
-            added = iso_date(_field(text, 270, 277))
-            effective = iso_date(_field(text, 278, 285))
-            terminated = iso_date(_field(text, 286, 293))
-        except ValueError as exc:
-            raise reader.fail(number, f"{code}: {exc} (dates are YYYYMMDD)") from None
-        xrefs = tuple(x for x in (_field(text, 205 + 5 * i, 209 + 5 * i) for i in range(5)) if x)
-        pending = Pending(code, FIRST_IDS[rec_id], number, seq, long_part)
-        pending.short = _field(text, 92, 119)
-        pending.effective = added or effective
-        pending.terminated = terminated
-        pending.xrefs = xrefs
-        pending.action = action
-        pending_id = rec_id
-        seen_first += 1
-    if pending is not None:
-        yield finish(pending)
-    if seen_first == 0:
-        raise ImportFileError(path, last or None, "the file is empty: no HCPCS records in it")
+
+    yield from join_records(reader, lines(), FIXED_LAYOUT)
 
 
 def finish(p: Pending) -> CodeRow:
