@@ -1,8 +1,10 @@
 """What the built reference database promises its readers, in one small module.
 
-The schema version it carries and the normalised keys codes and search terms are
-stored under. Kept apart from ``build.py`` so that opening and searching the database
-(every start of the app) does not import the builder and the importers.
+The schema version it carries, the names every module shares (code systems, units,
+routes, checklist step kinds, relations, statuses) and the normalised keys codes and
+search terms are stored under. Kept apart from ``build.py`` so that opening and
+searching the database (every start of the app) does not import the builder and the
+importers. Define a list here once; import it everywhere else.
 """
 
 from __future__ import annotations
@@ -12,7 +14,25 @@ import re
 # Bump together with ``PRAGMA user_version`` in schema.sql.
 SCHEMA_VERSION = 1
 
+#: The code systems of the bundled data, in the order results and lists show them.
+SYSTEMS = ("CPT", "HCPCS", "ICD-10-CM")
+#: The clinic's own codes (local CSV imports) live in a system of their own.
+LOCAL_SYSTEM = "LOCAL"
+#: Billing-unit measures a drug's HCPCS unit is given in.
+UNITS = ("mg", "mcg", "g", "units", "mL")
+#: Routes of administration an injectable drug record may list.
+ROUTES = ("IM", "SC", "IV", "ID")
+#: Kinds of checklist step (schema.sql checks the same list).
+STEP_KINDS = ("tick", "yes_no", "drug_dose")
+STEP_TICK, STEP_YES_NO, STEP_DRUG_DOSE = STEP_KINDS
+#: Typed cross-references between codes (schema.sql checks the same list).
+RELATIONS = ("use_instead", "report_with", "see_also")
+#: A code's status (schema.sql checks the same list).
+STATUSES = ("active", "deleted", "not_for_new_use")
+
 _TERM_WORD = re.compile(r"[^\W_]+")
+#: A word the typo corrector may suggest: lower-case letters only (vocabulary table).
+VOCABULARY_WORD = re.compile(r"^[a-z][a-z]+$")
 
 
 def code_key(code: str) -> str:
