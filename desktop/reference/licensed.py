@@ -108,10 +108,11 @@ class LicensedTexts:
 class LicensedWriter:
     """Stage a new licensed-text file beside the one in use; ``commit`` swaps it in."""
 
-    def __init__(self, target: Path | None = None) -> None:
+    def __init__(self, target: Path | None = None, *, token: str | None = None) -> None:
         self.target = target or licensed_path()
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.staged = self.target.with_name(f".staging-{uuid.uuid4().hex}.sqlite")
+        # ``token``: the import's, so its staging lock covers this file too.
+        self.staged = self.target.with_name(f".staging-{token or uuid.uuid4().hex}.sqlite")
         self.con = sqlite3.connect(self.staged, isolation_level=None)
         self.con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         self.con.execute("BEGIN")

@@ -300,7 +300,7 @@ def test_bad_files_change_nothing(
 def test_a_partial_code_set_is_refused(
     mini_bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(update, "MAX_DELETE_MIN", 1)
+    monkeypatch.setattr(update.apply, "MAX_DELETE_MIN", 1)
     path = _order_file(tmp_path, [("Z23", True, "Encounter for immunization")])
     with pytest.raises(ImportFileError, match="would delete 3 of the 4"):
         update.prepare_import([path])

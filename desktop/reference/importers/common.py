@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
     "CodeRow",
+    "FormatInfo",
     "ImportFileError",
     "LineReader",
     "ProgressFn",
@@ -63,6 +64,28 @@ class CodeRow:
     parent: str | None = None  # ICD-10-CM parent code (tabular XML only)
     block: str | None = None  # ICD-10-CM block id (tabular XML only)
     notes: tuple[tuple[str, str], ...] | None = None  # ICD-10-CM notes (tabular XML only)
+
+
+PUBLIC_DOMAIN = "Public domain (US Government work)"
+
+
+@dataclass(frozen=True, slots=True)
+class FormatInfo:
+    """What an importer module declares about the one file format it reads.
+
+    ``recognises`` is given the first lines of a file (decoded leniently, line ends
+    stripped, leading blank lines dropped) and says whether the file is in this format.
+    ``completes`` names the code system a file of this format lists in full (codes it
+    leaves out are deleted), or None for a file of additions.
+    """
+
+    id: str
+    label: str  # what a person calls it
+    publisher: str
+    url: str
+    licence: str
+    completes: str | None
+    recognises: Callable[[Sequence[str]], bool]
 
 
 _DATE8 = re.compile(r"^(\d{4})(\d{2})(\d{2})$")

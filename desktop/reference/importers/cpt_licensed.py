@@ -22,7 +22,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.reference.importers.common import ImportFileError, LineReader, ProgressFn
+from desktop.reference.importers.common import (
+    FormatInfo,
+    ImportFileError,
+    LineReader,
+    ProgressFn,
+)
 
 FORMAT = "cpt-licensed"
 MAX_HEADER_LINES = 200
@@ -39,6 +44,17 @@ class LicensedRow:
 def looks_like(lines: list[str]) -> bool:
     """True when one of the first lines is a ``code<TAB>text`` line."""
     return any(_CODE_LINE.match(line) for line in lines[:MAX_HEADER_LINES])
+
+
+INFO = FormatInfo(
+    id=FORMAT,
+    label="CPT descriptors (AMA licensed file)",
+    publisher="American Medical Association",
+    url="https://www.ama-assn.org/practice-management/cpt",
+    licence="AMA CPT licence held by the clinic (texts stored apart, never shared)",
+    completes=None,
+    recognises=lambda lines: looks_like(list(lines)),
+)
 
 
 class CptFile:

@@ -23,7 +23,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from desktop.reference.importers.common import (
+    PUBLIC_DOMAIN,
     CodeRow,
+    FormatInfo,
     ImportFileError,
     LineReader,
     ProgressFn,
@@ -62,6 +64,17 @@ def looks_like(first_line: str) -> bool:
         return False
     names = {_norm(h) for h in header}
     return "HCPC" in names and "LONG DESCRIPTION" in names
+
+
+INFO = FormatInfo(
+    id=FORMAT,
+    label="HCPCS Level II alpha-numeric file (CSV)",
+    publisher="CMS",
+    url="https://www.cms.gov/medicare/coding-billing/healthcare-common-procedure-system",
+    licence=PUBLIC_DOMAIN,
+    completes="HCPCS",
+    recognises=lambda lines: bool(lines) and looks_like(lines[0]),
+)
 
 
 def read_hcpcs_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[CodeRow]:

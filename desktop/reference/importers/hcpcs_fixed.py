@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.reference.importers.common import (
+    PUBLIC_DOMAIN,
     CodeRow,
+    FormatInfo,
     ImportFileError,
     LineReader,
     ProgressFn,
@@ -49,6 +51,17 @@ _HEAD = re.compile(r"^[A-Z0-9 ]{5}\d{5}[3478]")
 
 def looks_like(first_line: str) -> bool:
     return bool(_HEAD.match(first_line)) and len(first_line.rstrip("\r\n")) >= 92
+
+
+INFO = FormatInfo(
+    id=FORMAT,
+    label="HCPCS Level II alpha-numeric file (CMS, fixed width)",
+    publisher="CMS",
+    url="https://www.cms.gov/medicare/coding-billing/healthcare-common-procedure-system",
+    licence=PUBLIC_DOMAIN,
+    completes=SYSTEM,
+    recognises=lambda lines: bool(lines) and looks_like(lines[0]),
+)
 
 
 def _field(text: str, first: int, last: int) -> str:

@@ -24,7 +24,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from desktop.reference.importers.common import CodeRow, ImportFileError, LineReader, ProgressFn
+from desktop.reference.importers.common import (
+    PUBLIC_DOMAIN,
+    CodeRow,
+    FormatInfo,
+    ImportFileError,
+    LineReader,
+    ProgressFn,
+)
 
 FORMAT = "icd10cm-order"
 SYSTEM = "ICD-10-CM"
@@ -36,6 +43,17 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 def looks_like(first_line: str) -> bool:
     """True when a file's first line has the order-file layout."""
     return bool(_LINE.match(first_line.rstrip("\r\n")))
+
+
+INFO = FormatInfo(
+    id=FORMAT,
+    label="ICD-10-CM order file (CMS, fixed width)",
+    publisher="CMS / CDC NCHS",
+    url="https://www.cms.gov/medicare/coding-billing/icd-10-codes",
+    licence=PUBLIC_DOMAIN,
+    completes=SYSTEM,
+    recognises=lambda lines: bool(lines) and looks_like(lines[0]),
+)
 
 
 def with_dot(code: str) -> str:

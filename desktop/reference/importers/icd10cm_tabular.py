@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from desktop.reference.importers.common import PUBLIC_DOMAIN, FormatInfo
+
 __all__ = [
     "BUNDLED_DISTRIBUTION",
     "BUNDLED_XML_RELPATH",
@@ -137,6 +139,26 @@ def bundled_tabular_xml() -> Path:
             f"({BUNDLED_DISTRIBUTION} {dist.version} is installed): {hint}"
         )
     return path
+
+
+FORMAT = "icd10cm-xml"
+SYSTEM = "ICD-10-CM"
+
+
+def looks_like(first_line: str) -> bool:
+    """True when a file starts like XML (the reader then checks it is the tabular list)."""
+    return first_line.lstrip().startswith("<")
+
+
+INFO = FormatInfo(
+    id=FORMAT,
+    label="ICD-10-CM tabular list (CDC, XML)",
+    publisher="CDC NCHS",
+    url="https://www.cdc.gov/nchs/icd/icd-10-cm/files.html",
+    licence=PUBLIC_DOMAIN,
+    completes=SYSTEM,
+    recognises=lambda lines: bool(lines) and looks_like(lines[0]),
+)
 
 
 def _with_dot(code: str) -> str:

@@ -31,7 +31,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from desktop.reference.importers.common import ImportFileError, LineReader, ProgressFn, csv_rows
+from desktop.reference.importers.common import (
+    FormatInfo,
+    ImportFileError,
+    LineReader,
+    ProgressFn,
+    csv_rows,
+)
 
 FORMAT = "local-csv"
 COLUMNS = ("record", "system", "code", "title", "text", "amount", "unit", "routes")
@@ -63,6 +69,17 @@ def looks_like(first_line: str) -> bool:
     return [h.strip().lower() for h in header][:1] == ["record"] and "code" in [
         h.strip().lower() for h in header
     ]
+
+
+INFO = FormatInfo(
+    id=FORMAT,
+    label="Clinic's own additions (QuickRef local CSV)",
+    publisher="This clinic",
+    url="",
+    licence="The clinic's own text",
+    completes=None,
+    recognises=lambda lines: bool(lines) and looks_like(lines[0]),
+)
 
 
 def read_local_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[LocalRecord]:
