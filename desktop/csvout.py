@@ -35,7 +35,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CsvWriteError(OSError):
-    """The CSV file cannot be written; ``str(exc)`` is meant for a person."""
+    """The CSV file cannot be written; ``str(exc)`` ("cannot write PATH: why") is for a person."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.reason}"
 
 
 def safe_cell(value: object) -> str:
@@ -65,10 +73,10 @@ def check_target(path: Path | str) -> Path:
     """``path`` if a CSV file can be written there, else :class:`CsvWriteError`."""
     path = Path(path)
     if path.is_dir():
-        raise CsvWriteError(f"{path} is a folder: give a file name, e.g. {path / 'changes.csv'}")
+        raise CsvWriteError(path, "it is a folder; give a file name in it")
     parent = path.parent
     if not parent.is_dir():
-        raise CsvWriteError(f"cannot write {path}: the folder {parent} does not exist")
+        raise CsvWriteError(path, f"the folder {parent} does not exist")
     return path
 
 
@@ -93,4 +101,4 @@ def write_csv_file(
     except CsvWriteError:
         raise
     except OSError as exc:
-        raise CsvWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise CsvWriteError(path, str(exc.strerror or exc)) from None

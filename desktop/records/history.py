@@ -8,18 +8,15 @@ half-written export behind. No Qt here: the window prints :func:`history_html`.
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
 import html
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
+from desktop import csvout
 from desktop.records.checklist import Billing
 from desktop.records.store import UserStore
 
@@ -173,11 +170,9 @@ def _row(e: HistoryEntry) -> list[str]:
     ]
 
 
-def write_csv(entries: Sequence[HistoryEntry], stream: TextIO) -> None:
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for e in entries:
-        writer.writerow(_row(e))
+def write_csv(entries: Sequence[HistoryEntry], stream: IO[str]) -> None:
+    """The CSV of ``entries`` (header first; cells a spreadsheet would run are made text)."""
+    csvout.write_csv(stream, CSV_HEADER, (_row(e) for e in entries))
 
 
 def csv_text(entries: Sequence[HistoryEntry]) -> str:
@@ -190,27 +185,11 @@ def export_csv(user: UserStore, path: Path) -> int:
     """Write every completed run to ``path`` (UTF-8 with BOM, for spreadsheets). Returns
     the number of runs written."""
     entries = completed_runs(user)
-    write_text_atomically(path, "\ufeff" + csv_text(entries))
-    return len(entries)
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    path = Path(path)
-    tmp_name = None
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="", dir=path.parent, prefix=".quickref-", delete=False
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-        raise HistoryError(f"Could not write {path}: {exc.strerror or exc}.") from None
+        csvout.write_csv_file(path, CSV_HEADER, (_row(e) for e in entries), bom=True)
+    except csvout.CsvWriteError as exc:
+        raise HistoryError(f"Could not write {exc.path}: {exc.reason}.") from None
+    return len(entries)
 
 
 def history_html(entries: Sequence[HistoryEntry], title: str = "QuickRef checklist history") -> str:

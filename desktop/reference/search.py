@@ -20,14 +20,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from desktop.reference.keys import code_key, term_key
+from desktop.reference.keys import SYSTEMS, code_key, term_key
 from desktop.reference.store import CodeSummary, ReferenceStore
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
-SYSTEMS = ("CPT", "HCPCS", "ICD-10-CM")
 # A broad prefix matches thousands of rows; above this many we serve them unranked.
 RANK_CAP = 2000
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from desktop.reference import keys
 from desktop.reference.importers.common import (
     FormatInfo,
     ImportFileError,
@@ -38,13 +39,12 @@ from desktop.reference.importers.common import (
     ProgressFn,
     csv_rows,
 )
+from desktop.reference.keys import LOCAL_SYSTEM, ROUTES, UNITS
 
 FORMAT = "local-csv"
 COLUMNS = ("record", "system", "code", "title", "text", "amount", "unit", "routes")
 RECORDS = ("code", "note", "term", "synonym", "drug")
-SYSTEMS = ("LOCAL", "CPT", "HCPCS", "ICD-10-CM")
-UNITS = ("mg", "mcg", "g", "units", "mL")
-ROUTES = ("IM", "SC", "IV", "ID")
+SYSTEMS = (LOCAL_SYSTEM, *keys.SYSTEMS)
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,11}$")
 
 
