@@ -13,9 +13,12 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
+
+if TYPE_CHECKING:  # the store is imported when a command needs it (start-up time)
+    from desktop.reference.store import CodeRecord, ReferenceStore
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_DATA = 0, 1, 2
 
@@ -64,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _add_update_parsers(dbsub: Any) -> None:
+def _add_update_parsers(dbsub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``db import / changes / use-bundled / export-pack`` (yearly code updates)."""
     im = dbsub.add_parser(
         "import",
@@ -87,7 +90,7 @@ def _add_update_parsers(dbsub: Any) -> None:
     ep.add_argument("dir", type=Path, metavar="DIR")
 
 
-def _print_json(obj: Any) -> None:
+def _print_json(obj: object) -> None:
     print(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
 
 
@@ -151,7 +154,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_search(store: Any, args: argparse.Namespace) -> int:
+def _cmd_search(store: ReferenceStore, args: argparse.Namespace) -> int:
     from desktop.reference.search import SearchEngine
 
     resp = SearchEngine(store).search(args.query, limit=args.limit, system=args.system)
@@ -187,7 +190,7 @@ def _cmd_search(store: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def record_to_json(rec: Any) -> dict[str, Any]:
+def record_to_json(rec: CodeRecord) -> dict[str, Any]:
     """The JSON form of a :class:`CodeRecord` (the CLI's documented contract)."""
     bu = rec.billing_unit
     return {
@@ -238,7 +241,7 @@ def record_to_json(rec: Any) -> dict[str, Any]:
     }
 
 
-def _cmd_show(store: Any, args: argparse.Namespace) -> int:
+def _cmd_show(store: ReferenceStore, args: argparse.Namespace) -> int:
     from desktop.reference.search import SearchEngine
 
     rec = store.get(args.code, args.system)
@@ -262,7 +265,7 @@ _RELATION_LABELS = {
 }
 
 
-def format_record(rec: Any) -> str:
+def format_record(rec: CodeRecord) -> str:
     """The plain-text form of a record, as ``quickref show`` prints it."""
     s = rec.summary
     billable = {True: "billable", False: "not billable", None: "n/a"}[s.billable]
@@ -300,7 +303,7 @@ def format_record(rec: Any) -> str:
     return "\n".join(lines)
 
 
-def _cmd_units(store: Any, args: argparse.Namespace) -> int:
+def _cmd_units(store: ReferenceStore, args: argparse.Namespace) -> int:
     from desktop.reference.units import UnitError, units_for_code
 
     try:
@@ -328,7 +331,7 @@ def _cmd_units(store: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_info(store: Any, args: argparse.Namespace) -> int:
+def _cmd_info(store: ReferenceStore, args: argparse.Namespace) -> int:
     from desktop.reference.store import ReferenceDataError
 
     info = store.info()

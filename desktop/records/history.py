@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,12 +172,6 @@ def _row(e: HistoryEntry) -> list[str]:
 def write_csv(entries: Sequence[HistoryEntry], stream: IO[str]) -> None:
     """The CSV of ``entries`` (header first; cells a spreadsheet would run are made text)."""
     csvout.write_csv(stream, CSV_HEADER, (_row(e) for e in entries))
-
-
-def csv_text(entries: Sequence[HistoryEntry]) -> str:
-    buf = io.StringIO()
-    write_csv(entries, buf)
-    return buf.getvalue()
 
 
 def export_csv(user: UserStore, path: Path) -> int:

@@ -271,7 +271,3 @@ class UserStore:
                 " (SELECT rowid FROM recents ORDER BY viewed_at DESC, rowid DESC LIMIT ?)",
                 (MAX_RECENTS,),
             )
-
-    def clear_recents(self) -> None:
-        with self.transaction() as con:
-            con.execute("DELETE FROM recents")

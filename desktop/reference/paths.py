@@ -179,17 +179,6 @@ def shared_packs(folder: Path) -> list[tuple[Path, SharedPack | str]]:
     return [(m, r) for _c, m, r in out]
 
 
-def newest_shared_pack(folder: Path | None = None) -> SharedPack | None:
-    """The newest valid pack in the shared folder (configured if not given), or None."""
-    folder = folder or userdirs.shared_data_dir()
-    if folder is None or not folder.is_dir():
-        return None
-    for _meta, result in shared_packs(folder):
-        if isinstance(result, SharedPack):
-            return result
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class ReferenceChoice:
     path: Path

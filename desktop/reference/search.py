@@ -20,7 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from desktop.reference.keys import SYSTEMS, code_key, term_key
+from desktop.reference.keys import SYSTEMS as SYSTEMS  # re-exported: the window imports it here
+from desktop.reference.keys import code_key, term_key
 from desktop.reference.store import CodeSummary, ReferenceStore
 
 MAX_QUERY_CHARS = 200

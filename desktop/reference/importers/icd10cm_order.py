@@ -71,11 +71,6 @@ def termination_date(path: Path) -> str | None:
     return f"{int(year) - 1}-09-30" if year else None
 
 
-def effective_date(path: Path) -> str | None:
-    year = fiscal_year(path)
-    return f"{int(year) - 1}-10-01" if year else None
-
-
 def read_order_file(path: Path, progress: ProgressFn | None = None) -> Iterator[CodeRow]:
     """Yield every code of the file; raise :class:`ImportFileError` naming the line."""
     path = Path(path)

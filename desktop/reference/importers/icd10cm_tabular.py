@@ -303,7 +303,9 @@ class _Reader:
         except ET.ParseError as exc:
             raise _parse_error(self.path, exc) from exc
 
-    def _events(self, source: BinaryIO) -> Iterator[IcdCode]:
+    # One streaming state machine over the XML events: split, its state would be shared
+    # by every part.
+    def _events(self, source: BinaryIO) -> Iterator[IcdCode]:  # noqa: C901
         # ``elems`` mirrors the open elements, ``diags`` the open <diag>s.
         elems: list[ET.Element] = []
         diags: list[_Diag] = []

@@ -113,7 +113,10 @@ def read_local_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[L
         raise ImportFileError(path, reader.lines, "no records after the header row")
 
 
-def _record(path: Path, number: int, row: list[str], cols: dict[str, int]) -> LocalRecord:
+# One check a column, in the order of the format's documentation; read top to bottom.
+def _record(  # noqa: C901
+    path: Path, number: int, row: list[str], cols: dict[str, int]
+) -> LocalRecord:
     def get(name: str) -> str:
         i = cols[name]
         return row[i].strip() if i < len(row) else ""
