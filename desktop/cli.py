@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
+from desktop.commands import config as config_command
 
 if TYPE_CHECKING:  # the store is imported when a command needs it (start-up time)
     from desktop.reference.store import CodeRecord, ReferenceStore
+    from desktop.reference.update import StagedUpdate
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_DATA = 0, 1, 2
 
@@ -54,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("amount")
     u.add_argument("unit")
     u.add_argument("--json", action="store_true")
+
+    config_command.register(sub)
 
     db = sub.add_parser("db", help="the reference database")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -108,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.ui.app import run_gui
 
         return run_gui(args.db)
+    if args.command == "config":
+        return config_command.run(args)
     if args.command == "db" and args.db_command == "build":
         return _cmd_build(args)
     if args.command == "db" and args.db_command in (
@@ -389,8 +395,27 @@ def _cmd_info(store: ReferenceStore, args: argparse.Namespace) -> int:
     return EXIT_OK if verified == "verified" else EXIT_DATA
 
 
+def _print_changes(staged: StagedUpdate, wrote_csv: bool) -> None:
+    """The files read and what changed (the first 40), as ``db import`` prints them."""
+    from desktop.reference import update
+
+    for f in staged.files:
+        print(f"{f.path.name}: {update.FORMATS[f.format]}, {f.records:,} records")
+    print(f"What changed: {staged.summary()}")
+    shown = staged.changes(limit=40)
+    for c in shown:
+        extra = f" (terminated {c.terminated})" if c.terminated else ""
+        extra += f" use instead: {c.replaced_by}" if c.replaced_by else ""
+        title = c.new_title if c.change != "deleted" else c.old_title
+        print(f"  {c.change:<8} {c.system:<10} {c.code:<9} {title}{extra}")
+    more = sum(staged.counts.values()) - len(shown)
+    if more > 0:
+        print(f"  ... and {more:,} more" + ("" if wrote_csv else " (see --csv OUT)"))
+
+
 def _cmd_update(args: argparse.Namespace) -> int:
     """``db import / changes / use-bundled / export-pack``: calls desktop.reference.update."""
+    from desktop.csvout import check_target as check_csv_target
     from desktop.reference import paths, update
 
     try:
@@ -405,26 +430,22 @@ def _cmd_update(args: argparse.Namespace) -> int:
             print(f"Metadata: {pack.metadata}")
             return EXIT_OK
         dry_run = args.db_command == "changes" or args.dry_run
+        if args.csv:
+            check_csv_target(args.csv)  # before the import, not after minutes of work
         staged = update.prepare_import(args.files, base=args.db)
     except (update.ImportFileError, update.UpdateError, OSError) as exc:
         print(f"quickref: import failed, nothing was changed: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
     try:
         if args.csv:
-            staged.export_changes_csv(args.csv)
+            try:
+                staged.export_changes_csv(args.csv)
+            except OSError as exc:
+                staged.discard()
+                print(f"quickref: nothing was changed: {exc}", file=sys.stderr)
+                return EXIT_NOT_FOUND
         if not args.json:
-            for f in staged.files:
-                print(f"{f.path.name}: {update.FORMATS[f.format]}, {f.records:,} records")
-            print(f"What changed: {staged.summary()}")
-            shown = staged.changes(limit=40)
-            for c in shown:
-                extra = f" (terminated {c.terminated})" if c.terminated else ""
-                extra += f" use instead: {c.replaced_by}" if c.replaced_by else ""
-                title = c.new_title if c.change != "deleted" else c.old_title
-                print(f"  {c.change:<8} {c.system:<10} {c.code:<9} {title}{extra}")
-            more = sum(staged.counts.values()) - len(shown)
-            if more > 0:
-                print(f"  ... and {more:,} more" + ("" if args.csv else " (see --csv OUT)"))
+            _print_changes(staged, bool(args.csv))
         switch = not dry_run
         if switch and not args.yes and not args.json and sys.stdin.isatty():
             switch = input("Switch to the new data? [y/N] ").strip().lower() in ("y", "yes")

@@ -112,7 +112,7 @@ class StagingLock:
 def _held(lock: Path) -> bool:
     """True when a live import holds ``lock``."""
     try:
-        with lock.open("ab") as fh:
+        with lock.open("r+b") as fh:  # never creates it
             return not _try_lock(fh)
     except FileNotFoundError:
         return False
