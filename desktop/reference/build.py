@@ -21,6 +21,7 @@ from pathlib import Path
 from desktop.fileio import atomic_path, sqlite_uri
 from desktop.reference import checksum, curated, keys, writer
 from desktop.reference.curated import BuildError, CuratedData, read_curated
+from desktop.reference.importers import common as importers_common
 from desktop.reference.importers import icd10cm_tabular
 from desktop.reference.keys import SCHEMA_VERSION, SYSTEMS
 from desktop.reference.paths import bundled_data_dir, default_reference_db
@@ -36,6 +37,7 @@ SHAPING_MODULES = (
     keys.__file__,
     writer.__file__,
     icd10cm_tabular.__file__,
+    importers_common.__file__,
     checksum.__file__,
 )
 

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.csvout import CsvWriteError
 from desktop.reference import update
 from desktop.reference.update import Change, StagedUpdate
 
@@ -384,8 +385,9 @@ class ImportDialog(QDialog):
             return
         try:
             n = self.export_csv(Path(name))
-        except OSError as exc:
-            QMessageBox.warning(self, "Export what changed", f"Could not write {name}: {exc}")
+        except OSError as exc:  # csvout.CsvWriteError says why in words
+            why = exc.reason if isinstance(exc, CsvWriteError) else str(exc)
+            QMessageBox.warning(self, "Export what changed", f"Could not write {name}: {why}")
             return
         self.summary_label.setText(self.summary_label.text() + f"\nExported {n:,} rows to {name}.")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from desktop.records.history import (
     completed_runs,
     export_csv,
     history_html,
+    write_csv,
 )
 from desktop.records.store import UserStore
 from desktop.reference.store import ReferenceStore
@@ -77,3 +80,15 @@ def test_printable_html_escapes_and_has_no_colours(book: Checklists) -> None:
     finish(book, "J3420", "1000", "mcg", single_dose=True)
     page = history_html(completed_runs(book.user))
     assert "J3420 x 1 JZ" in page and "color" not in page.lower()
+
+
+def test_csv_export_writes_formula_like_cells_as_text(book: Checklists) -> None:
+    """A title from the reference data that a spreadsheet would run (OWASP CSV injection)."""
+    finish(book, "J3420", "1000", "mcg", single_dose=True)
+    [entry] = completed_runs(book.user)
+    crafted = dataclasses.replace(entry, template_title='=HYPERLINK("http://x.invalid","go")')
+    buf = io.StringIO()
+    write_csv([crafted], buf)
+    rows = list(csv.reader(io.StringIO(buf.getvalue())))
+    title = rows[1][CSV_HEADER.index("checklist")]
+    assert title == "'" + crafted.template_title

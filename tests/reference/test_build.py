@@ -272,3 +272,51 @@ def test_database_is_opened_read_only(reference_db: Path) -> None:
     con = sqlite3.connect(reference_db)
     assert con.execute("SELECT count(*) FROM codes").fetchone()[0] > 90_000
     con.close()
+
+
+def test_the_staleness_digest_covers_every_module_that_shapes_the_output() -> None:
+    """Every desktop module the build reaches by import is hashed, except those that only
+    locate or move files (their code cannot change what is written)."""
+    import ast
+
+    root = Path(builder.__file__).resolve().parents[2]
+    locate_or_move = {
+        "desktop/reference/paths.py",
+        "desktop/userdirs.py",
+        "desktop/fileio.py",
+        "desktop/__init__.py",
+        "desktop/reference/__init__.py",
+        "desktop/reference/importers/__init__.py",  # the registry of import formats
+    }
+
+    def module_file(name: str) -> Path | None:
+        base = root / Path(*name.split("."))
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    seen: set[Path] = set()
+    todo = [Path(builder.__file__).resolve()]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        if str(path.relative_to(root)) in locate_or_move:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                if name.startswith("desktop"):
+                    found = module_file(name)
+                    if found is not None:
+                        todo.append(found.resolve())
+    shaping = {str(p.relative_to(root)) for p in seen} - locate_or_move
+    hashed = {str(Path(m).resolve().relative_to(root)) for m in builder.SHAPING_MODULES}
+    assert shaping <= hashed, f"not in inputs_digest: {sorted(shaping - hashed)}"
+    assert {"desktop/reference/writer.py", "desktop/reference/keys.py"} <= hashed
