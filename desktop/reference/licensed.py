@@ -135,6 +135,10 @@ class LicensedWriter:
             is not None
         )
 
+    def set_meta(self, meta: dict[str, str]) -> None:
+        """Set metadata of the staged file (the licence notice, the file it came from)."""
+        self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", sorted(meta.items()))
+
     def finish(self, meta: dict[str, str], keep_from: Iterable[tuple[str, str, str]] = ()) -> None:
         """Write ``meta``; texts in ``keep_from`` not imported this time are kept."""
         for system, code, text in keep_from:

@@ -358,7 +358,7 @@ def _import_cpt(path: Path, licensed: LicensedWriter, progress: Callable[[int, i
     meta = {"source_file": path.name}
     if reader.header:
         meta["notice"] = " ".join(reader.header)
-    licensed.con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", sorted(meta.items()))
+    licensed.set_meta(meta)
     return n
 
 
