@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
 from desktop.commands import config as config_command
+from desktop.reference.keys import SYSTEMS
 
 if TYPE_CHECKING:  # the store is imported when a command needs it (start-up time)
     from desktop.reference.store import CodeRecord, ReferenceStore
@@ -43,12 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help="search codes, drugs, brand names or words")
     s.add_argument("query")
     s.add_argument("--limit", type=int, default=20)
-    s.add_argument("--system", choices=["CPT", "HCPCS", "ICD-10-CM"])
+    s.add_argument("--system", choices=SYSTEMS)
     s.add_argument("--json", action="store_true")
 
     sh = sub.add_parser("show", help="show the whole record of one code")
     sh.add_argument("code")
-    sh.add_argument("--system", choices=["CPT", "HCPCS", "ICD-10-CM"])
+    sh.add_argument("--system", choices=SYSTEMS)
     sh.add_argument("--json", action="store_true")
 
     u = sub.add_parser("units", help="billing units of a HCPCS drug code for a dose")
