@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
-__all__ = ["atomic_path", "atomic_write", "atomic_write_text", "sqlite_uri"]
+__all__ = ["atomic_path", "atomic_write", "atomic_write_text", "fsync_file", "sqlite_uri"]
 
 
 def sqlite_uri(path: Path | str, *, mode: str = "ro", immutable: bool = False) -> str:
@@ -38,7 +38,7 @@ def atomic_path(target: Path | str, *, prefix: str | None = None) -> Iterator[Pa
     tmp = target.with_name(f"{prefix or f'.{target.name}.'}{uuid.uuid4().hex[:12]}.tmp")
     try:
         yield tmp
-        _fsync(tmp)
+        fsync_file(tmp)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -61,8 +61,9 @@ def atomic_write_text(target: Path | str, text: str, *, encoding: str = "utf-8")
         fh.write(text)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def fsync_file(path: Path) -> None:
+    """Flush ``path``'s bytes to disk (before it is renamed into use)."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows needs write access
     try:
         os.fsync(fd)
     finally:

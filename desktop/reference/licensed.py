@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
+from desktop.fileio import fsync_file
 from desktop.userdirs import user_data_dir
 
 LICENSED_DIR = "licensed"
@@ -149,6 +150,7 @@ class LicensedWriter:
         self.con.close()
 
     def commit(self) -> Path:
+        fsync_file(self.staged)  # written with synchronous=OFF
         os.replace(self.staged, self.target)
         return self.target
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from desktop.fileio import fsync_file
 from desktop.reference import checksum, paths
 from desktop.reference.importers import cpt_licensed, detect_format
 from desktop.reference.importers.common import ImportFileError
@@ -204,6 +205,7 @@ class StagedUpdate:
                 new_path = self.staged_db.with_name(
                     f"reference-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.sqlite"
                 )
+                fsync_file(self.staged_db)  # written with synchronous=OFF
                 os.replace(self.staged_db, new_path)
                 try:
                     write_pointer(new_path)
