@@ -12,21 +12,18 @@ import json
 import os
 import sys
 
-from desktop import userdirs
-
 __all__ = ["register", "run"]
 
 EXIT_OK, EXIT_REFUSED = 0, 1
-_ENV_OVERRIDES = {"shared_data_dir": userdirs.ENV_SHARED_DATA}
+_ENV_OVERRIDES = {"shared_data_dir": "QUICKREF_SHARED_DATA"}  # userdirs.ENV_SHARED_DATA
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``config`` and its actions to the CLI's subcommands."""
-    known = ", ".join(userdirs.KNOWN_SETTINGS)
     c = sub.add_parser(
         "config",
         help="show or change settings (settings.json in the user data folder)",
-        description=f"Show or change QuickRef's settings. Known settings: {known}.",
+        description="Show or change QuickRef's settings; `quickref config list` shows them.",
     )
     csub = c.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     ls = csub.add_parser("list", help="every known setting and its value")
@@ -46,12 +43,16 @@ def _refuse(message: str) -> int:
 
 
 def _check_key(key: str) -> str | None:
+    from desktop import userdirs  # when a config action runs, not at every CLI start
+
     if key in userdirs.KNOWN_SETTINGS:
         return None
     return f"unknown setting '{key[:80]}' (known: {', '.join(userdirs.KNOWN_SETTINGS)})"
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop import userdirs  # when a config action runs, not at every CLI start
+
     action = args.config_command
     if action == "list":
         return _list(args.json)
@@ -79,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(as_json: bool) -> int:
+    from desktop import userdirs  # when a config action runs, not at every CLI start
+
     settings = userdirs.read_settings()
     if as_json:
         out = {key: settings.get(key) for key in userdirs.KNOWN_SETTINGS}
