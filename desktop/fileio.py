@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -35,7 +34,7 @@ def atomic_path(target: Path | str, *, prefix: str | None = None) -> Iterator[Pa
     ``os.replace``-s it over ``target``, and deletes it on any exception.
     """
     target = Path(target)
-    tmp = target.with_name(f"{prefix or f'.{target.name}.'}{uuid.uuid4().hex[:12]}.tmp")
+    tmp = target.with_name(f"{prefix or f'.{target.name}.'}{os.urandom(6).hex()}.tmp")
     try:
         yield tmp
         fsync_file(tmp)
