@@ -200,3 +200,19 @@ def test_formula_cells_in_the_changes_csv_are_made_text(mini_bundled: Path, tmp_
         if code.startswith("EVIL"):
             assert titles[code] == "'" + title
             assert not titles[code].startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_the_next_export_removes_a_partial_copy_a_killed_export_left(
+    mini_bundled: Path, tmp_path: Path
+) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    killed = share / ".quickref-2026.11.1-20261201T000000Z.sqlite.partial.0123456789ab.tmp"
+    killed.write_bytes(b"x" * 4096)
+    os.utime(killed, (1_000_000_000, 1_000_000_000))  # untouched for years
+    busy = share / ".quickref-2026.11.1-20261201T000001Z.sqlite.partial.ba9876543210.tmp"
+    busy.write_bytes(b"another workstation is copying right now")
+    pack = update.export_pack(share, mini_bundled)
+    assert not killed.exists() and busy.exists()
+    names = sorted(p.name for p in share.iterdir() if p != busy)
+    assert names == sorted([pack.db.name, pack.db.name + ".sha256", pack.metadata.name])

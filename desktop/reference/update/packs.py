@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,15 @@ from desktop.fileio import atomic_path, atomic_write_text, sqlite_uri
 from desktop.reference import checksum, paths
 from desktop.reference.update.errors import UpdateError
 
-__all__ = ["PackInfo", "export_pack", "now_utc", "remove_unused", "use_bundled", "write_pointer"]
+__all__ = [
+    "PackInfo",
+    "export_pack",
+    "now_utc",
+    "remove_stale_partials",
+    "remove_unused",
+    "use_bundled",
+    "write_pointer",
+]
 
 
 def now_utc() -> str:
@@ -65,6 +74,26 @@ def use_bundled() -> Path:
     return paths.bundled_reference_db()
 
 
+#: A pack's partial copy older than this was left by an export that was killed.
+STALE_PARTIAL_S = 3600.0
+
+
+def remove_stale_partials(folder: Path, max_age_s: float = STALE_PARTIAL_S) -> list[Path]:
+    """Delete partial pack copies a killed export left in the share; return them.
+
+    Another workstation may be exporting to the same share right now, so only copies
+    untouched for ``max_age_s`` are removed (a copy of the database takes seconds).
+    """
+    now = time.time()
+    removed: list[Path] = []
+    for p in folder.glob(".quickref-*.partial.*"):
+        with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime > max_age_s:
+                p.unlink()
+                removed.append(p)
+    return removed
+
+
 @dataclass(frozen=True, slots=True)
 class PackInfo:
     db: Path
@@ -92,6 +121,7 @@ def export_pack(folder: Path, source: Path | None = None) -> PackInfo:
         raise UpdateError(f"the database in use cannot be exported: {exc}") from None
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(folder)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     safe_version = re.sub(r"[^A-Za-z0-9.+-]+", "-", info.data_version) or "unknown"
     stem = f"quickref-{safe_version}-{stamp}"
