@@ -10,10 +10,12 @@ build with a :class:`BuildError` that names the file and the record.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +85,20 @@ def _icd_records(xml: Path, w: ReferenceWriter) -> Iterator[icd10cm_tabular.IcdC
         raise BuildError(xml, "", str(exc)) from None
 
 
+#: A half-built file older than this was left by a build that was killed.
+STALE_BUILD_S = 3600.0
+
+
+def _remove_killed_builds(output: Path) -> None:
+    """Delete half-built files a killed build left beside ``output`` (a build takes
+    seconds; a younger one may be another build running now)."""
+    now = time.time()
+    for p in output.parent.glob(f".{output.name}.building.*"):
+        with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime > STALE_BUILD_S:
+                p.unlink()
+
+
 def build(
     output: Path | None = None,
     data_dir: Path | None = None,
@@ -95,6 +111,7 @@ def build(
     data = read_curated(data_dir)
     digest = inputs_digest(data_dir, icd_xml)
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_killed_builds(output)
     with atomic_path(output, prefix=f".{output.name}.building.") as tmp:
         con = sqlite3.connect(tmp, isolation_level=None)
         try:

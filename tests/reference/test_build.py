@@ -320,3 +320,16 @@ def test_the_staleness_digest_covers_every_module_that_shapes_the_output() -> No
     hashed = {str(Path(m).resolve().relative_to(root)) for m in builder.SHAPING_MODULES}
     assert shaping <= hashed, f"not in inputs_digest: {sorted(shaping - hashed)}"
     assert {"desktop/reference/writer.py", "desktop/reference/keys.py"} <= hashed
+
+
+def test_a_build_removes_what_a_killed_build_left(tmp_path: Path, mini_tabular: Path) -> None:
+    import os
+
+    data = write_sources(tmp_path / "data")
+    out = tmp_path / "out" / "ref.sqlite"
+    out.parent.mkdir()
+    killed = out.parent / ".ref.sqlite.building.0123456789ab.tmp"
+    killed.write_bytes(b"half a database")
+    os.utime(killed, (1_000_000_000, 1_000_000_000))
+    build(out, data, mini_tabular)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["ref.sqlite"]
