@@ -33,9 +33,11 @@ def _settings_path() -> Path:
 
 
 def read_settings() -> dict[str, object]:
-    """The small JSON settings file; an unreadable or missing file reads as empty."""
+    """The small JSON settings file; an unreadable, missing or hostile file reads as empty."""
+    from desktop import safe_io  # bounded size and nesting; never blocks on a FIFO
+
     try:
-        data = json.loads(_settings_path().read_text(encoding="utf-8"))
+        data = safe_io.load_json(_settings_path())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
