@@ -9,9 +9,15 @@ Which database the app opens (:func:`default_reference_db`), first that applies:
 1. ``$QUICKREF_REFERENCE_DB`` (tests, scripts);
 2. the newest valid pack in the clinic's shared folder, if one is configured
    (``$QUICKREF_SHARED_DATA`` or the ``shared_data_dir`` setting): IT's clinic-wide
-   update wins over what one workstation imported. Valid means its metadata JSON
-   parses, its SHA-256 and the checksum the database carries match, and its schema is
-   this app's. A missing share or a damaged pack is skipped;
+   update wins over what one workstation imported. Valid means its metadata JSON is
+   a small regular file that parses, its SHA-256 and the checksum the database carries
+   match, its schema is this app's and every table is there, its data version is not
+   in the future, and — when the clinic's public key is configured — its ``.json.sig``
+   verifies (:mod:`desktop.reference.pack_signature`). Newest means highest data
+   version, then latest file time (a time in the future counts as none); the pack's
+   own ``created`` is never used. Hashes are cached by file identity
+   (:mod:`desktop.reference.verify_cache`). A missing share or a refused pack is
+   skipped, with a note saying why;
 3. the database imported on this workstation (``quickref db import``), named by the
    pointer file ``<user data>/reference/active.json``, if it is there and matches;
 4. the bundled database.
