@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop import __version__
 from desktop.commands import config as config_command
@@ -24,10 +25,58 @@ if TYPE_CHECKING:  # the store is imported when a command needs it (start-up tim
     from desktop.reference.update import StagedUpdate
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_DATA = 0, 1, 2
+EXIT_USAGE = EXIT_NOT_FOUND  # bad input; 2 is kept for damaged or missing data
+MAX_LIMIT = 1000
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error exits 1 (bad input), not 2 (which means damaged data)."""
+
+    def error(self, message: str) -> NoReturn:
+        from desktop.safe_io import echo
+
+        self.print_usage(sys.stderr)
+        hint = ""
+        odd = [a for a in _ARGV if a.startswith("-") and not a.startswith("--") and len(a) > 2]
+        if odd and ("required" in message or "unrecognized" in message):
+            hint = (
+                f" (if '{echo(odd[0], 60)}' is a file name, write it as ./{echo(odd[0], 60)}"
+                " or put -- before it)"
+            )
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {echo(message, 400)}{hint}\n")
+
+
+_ARGV: list[str] = []  # the arguments being parsed, for the hint above
+
+
+#: "-inf", "-1,5", "-1e5" are amounts, not options (argparse only knows "-1" and "-.5").
+_NEGATIVE_AMOUNT = re.compile(r"^-(\d|\.\d|,\d|inf|nan)", re.IGNORECASE)
+
+
+def _limit(text: str) -> int:
+    """``--limit``: a whole number from 1 to MAX_LIMIT."""
+    from desktop.safe_io import echo
+
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{echo(text, 40)}' is not a whole number (1 to {MAX_LIMIT})"
+        ) from None
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{value} is not between 1 and {MAX_LIMIT}")
+    return value
+
+
+def _say(message: object) -> None:
+    """An error or note on stderr, escaped and capped (it may carry a user's input)."""
+    from desktop.safe_io import echo
+
+    print(f"quickref: {echo(message, 2000)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="quickref",
         description="QuickRef: offline coding quick reference for clinic injections. "
         "Run with no command to open the window.",
@@ -43,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="search codes, drugs, brand names or words")
     s.add_argument("query")
-    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--limit", type=_limit, default=20, help=f"1 to {MAX_LIMIT} (default 20)")
     s.add_argument("--system", choices=SYSTEMS)
     s.add_argument("--json", action="store_true")
 
@@ -53,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--json", action="store_true")
 
     u = sub.add_parser("units", help="billing units of a HCPCS drug code for a dose")
+    u._negative_number_matcher = _NEGATIVE_AMOUNT  # "-inf mg" reaches the amount parser
     u.add_argument("code")
     u.add_argument("amount")
     u.add_argument("unit")
@@ -72,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _add_update_parsers(dbsub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_update_parsers(dbsub: argparse._SubParsersAction[_Parser]) -> None:
     """``db import / changes / use-bundled / export-pack`` (yearly code updates)."""
     im = dbsub.add_parser(
         "import",
@@ -93,6 +143,37 @@ def _add_update_parsers(dbsub: argparse._SubParsersAction[argparse.ArgumentParse
         "export-pack", help="write the database in use, checksum and metadata for a shared folder"
     )
     ep.add_argument("dir", type=Path, metavar="DIR")
+    ep.add_argument(
+        "--key", type=Path, metavar="PRIVATE.pem", help="sign the pack with the clinic's key"
+    )
+    sp = dbsub.add_parser(
+        "sign-pack",
+        help="sign the valid packs in a shared folder (or one pack's .json) with the "
+        "clinic's Ed25519 private key",
+    )
+    sp.add_argument("target", type=Path, metavar="FOLDER")
+    sp.add_argument("--key", type=Path, metavar="PRIVATE.pem", required=True)
+
+
+def _cmd_export_pack(args: argparse.Namespace) -> int:
+    """``db export-pack DIR [--key PRIVATE.pem]``: write a pack, sign it with ``--key``."""
+    from desktop.reference import pack_signature, update
+
+    try:
+        pack = update.export_pack(args.dir, args.db)
+    except (update.UpdateError, OSError) as exc:
+        _say(f"export failed: {exc}")
+        return EXIT_NOT_FOUND
+    print(f"Wrote {pack.db} (data version {pack.data_version}, sha256 {pack.sha256})")
+    print(f"Metadata: {pack.metadata}")
+    if args.key is not None:
+        try:
+            sig = pack_signature.sign_file(pack.metadata, args.key)
+        except pack_signature.SignatureError as exc:
+            _say(f"the pack was written but not signed: {exc}")
+            return EXIT_USAGE
+        print(f"Signature: {sig}")
+    return EXIT_OK
 
 
 def _print_json(obj: object) -> None:
@@ -104,6 +185,18 @@ def _decimal_json(value: Decimal) -> int | float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except OSError as exc:  # a file or folder the system refused: say which, no traceback
+        _say(exc)
+        return EXIT_NOT_FOUND
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    _ARGV[:] = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     if args.self_test:
         from desktop.self_test import run_self_test
@@ -117,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return config_command.run(args)
     if args.command == "db" and args.db_command == "build":
         return _cmd_build(args)
+    if args.command == "db" and args.db_command == "sign-pack":
+        return _cmd_sign_pack(args)
     if args.command == "db" and args.db_command in (
         "import",
         "changes",
@@ -128,7 +223,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.reference.store import ReferenceDataError, ReferenceStore
 
     try:
-        with ReferenceStore(args.db) as store:
+        db = args.db
+        if db is None:
+            from desktop.reference import paths
+
+            choice = paths.reference_choice()
+            for note in choice.notes:
+                _say(f"note: {note}")
+            db = choice.path
+        with ReferenceStore(db) as store:
+            if args.command != "db":
+                store.verify_cached()  # every answer from verified data (once per file)
             if args.command == "search":
                 return _cmd_search(store, args)
             if args.command == "show":
@@ -137,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_units(store, args)
             return _cmd_info(store, args)
     except ReferenceDataError as exc:
-        print(f"quickref: {exc}", file=sys.stderr)
+        _say(exc)
         return EXIT_DATA
 
 
@@ -184,11 +289,13 @@ def _cmd_search(store: ReferenceStore, args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
+    from desktop.safe_io import echo
+
     if resp.corrected:
-        print(f"Showing results for: {resp.corrected}")
+        print(f"Showing results for: {echo(resp.corrected)}")
     if not resp.results:
         hint = f" Did you mean: {', '.join(resp.suggestions)}?" if resp.suggestions else ""
-        print(f"No results for '{args.query}'.{hint}")
+        print(f"No results for '{echo(args.query)}'.{hint}")
         return EXIT_OK
     for r in resp.results:
         flag = {True: "billable", False: "not billable", None: ""}[r.billable]
@@ -256,7 +363,9 @@ def _cmd_show(store: ReferenceStore, args: argparse.Namespace) -> int:
         resp = SearchEngine(store).search(args.code, limit=5, system=args.system)
         near = [r.code for r in resp.results] or resp.suggestions
         hint = f" Near matches: {', '.join(near)}." if near else ""
-        print(f"quickref: no code '{args.code}'.{hint}", file=sys.stderr)
+        from desktop.safe_io import echo
+
+        _say(f"no code '{echo(args.code, 40)}'.{hint}")
         return EXIT_NOT_FOUND
     if args.json:
         _print_json(record_to_json(rec))
@@ -316,8 +425,13 @@ def _cmd_units(store: ReferenceStore, args: argparse.Namespace) -> int:
     try:
         du = units_for_code(store, args.code, args.amount, args.unit)
     except UnitError as exc:
-        print(f"quickref: {exc}", file=sys.stderr)
+        _say(exc)
         return EXIT_NOT_FOUND
+    except (ArithmeticError, ValueError):  # an amount too large or small to compute with
+        from desktop.safe_io import echo
+
+        _say(f"the amount '{echo(args.amount, 40)}' cannot be used: enter a plain dose such as 500")
+        return EXIT_USAGE
     if args.json:
         _print_json(
             {
@@ -357,6 +471,7 @@ def _cmd_info(store: ReferenceStore, args: argparse.Namespace) -> int:
                 "build_time": info.build_time,
                 "checksum": info.checksum,
                 "checksum_ok": verified == "verified",
+                "pack": _pack_json(store.path),
                 "size_bytes": info.size_bytes,
                 "code_sets": [
                     {
@@ -386,6 +501,7 @@ def _cmd_info(store: ReferenceStore, args: argparse.Namespace) -> int:
         print(f"Schema version {info.schema_version}")
         print(f"Built: {info.build_time}")
         print(f"Checksum: {info.checksum} ({verified})")
+        print(f"Shared pack: {_pack_text(store.path)}")
         for c in info.code_sets:
             print(
                 f"  {c.system:<10} {c.release:<32} {c.codes:>7,} codes, {c.billable:>7,} billable"
@@ -414,6 +530,47 @@ def _print_changes(staged: StagedUpdate, wrote_csv: bool) -> None:
         print(f"  ... and {more:,} more" + ("" if wrote_csv else " (see --csv OUT)"))
 
 
+def _pack_in_use(db: Path) -> Any:
+    """The shared pack ``db`` is, if the workstation chose it from its shared folder."""
+    from desktop.reference import paths
+
+    choice = paths.reference_choice()
+    if choice.pack is not None and choice.path == db:
+        return choice.pack
+    return None
+
+
+def _pack_json(db: Path) -> dict[str, Any] | None:
+    pack = _pack_in_use(db)
+    if pack is None:
+        return None
+    return {
+        "metadata": str(pack.metadata),
+        "database": str(pack.db),
+        "data_version": pack.data_version,
+        "created": pack.created,
+        "signed_by": pack.signed_by or None,
+    }
+
+
+def _pack_text(db: Path) -> str:
+    pack = _pack_in_use(db)
+    return "none (this workstation's own data)" if pack is None else pack.describe()
+
+
+def _cmd_sign_pack(args: argparse.Namespace) -> int:
+    from desktop.reference import pack_signature
+
+    try:
+        signed = pack_signature.sign_packs(args.target, args.key)
+    except pack_signature.SignatureError as exc:
+        _say(f"sign-pack failed, nothing was signed: {exc}")
+        return EXIT_USAGE
+    for meta, what in signed:
+        print(f"Signed {meta.name}: {what}")
+    return EXIT_OK
+
+
 def _cmd_update(args: argparse.Namespace) -> int:
     """``db import / changes / use-bundled / export-pack``: calls desktop.reference.update."""
     from desktop.csvout import check_target as check_csv_target
@@ -426,16 +583,13 @@ def _cmd_update(args: argparse.Namespace) -> int:
             print(f"Using {choice.origin} reference data: {choice.path}")
             return EXIT_OK
         if args.db_command == "export-pack":
-            pack = update.export_pack(args.dir, args.db)
-            print(f"Wrote {pack.db} (data version {pack.data_version}, sha256 {pack.sha256})")
-            print(f"Metadata: {pack.metadata}")
-            return EXIT_OK
+            return _cmd_export_pack(args)
         dry_run = args.db_command == "changes" or args.dry_run
         if args.csv:
             check_csv_target(args.csv)  # before the import, not after minutes of work
         staged = update.prepare_import(args.files, base=args.db)
     except (update.ImportFileError, update.UpdateError, OSError) as exc:
-        print(f"quickref: import failed, nothing was changed: {exc}", file=sys.stderr)
+        _say(f"import failed, nothing was changed: {exc}")
         return EXIT_NOT_FOUND
     try:
         if args.csv:
@@ -443,13 +597,18 @@ def _cmd_update(args: argparse.Namespace) -> int:
                 staged.export_changes_csv(args.csv)
             except OSError as exc:
                 staged.discard()
-                print(f"quickref: nothing was changed: {exc}", file=sys.stderr)
+                _say(f"nothing was changed: {exc}")
                 return EXIT_NOT_FOUND
         if not args.json:
             _print_changes(staged, bool(args.csv))
         switch = not dry_run
         if switch and not args.yes and not args.json and sys.stdin.isatty():
-            switch = input("Switch to the new data? [y/N] ").strip().lower() in ("y", "yes")
+            try:
+                answer = input("Switch to the new data? [y/N] ")
+            except EOFError:  # end of input (Ctrl+D) is "no"
+                print()
+                answer = ""
+            switch = answer.strip().lower() in ("y", "yes")
         new_db = staged.commit() if switch else None
         if not switch:
             staged.discard()

@@ -240,7 +240,10 @@ def run_self_test(db: Path | None) -> int:
         user_store = UserStore()
         state["user"] = user_store
         user_store.read(lambda con: con.execute("SELECT count(*) FROM pins").fetchone())
-        return f"{user_store.path} (schema {user_store.schema_version})"
+        check = user_store.rows("PRAGMA integrity_check")
+        if check != [("ok",)]:
+            raise CheckFailed(f"{user_store.path} is damaged: {str(check[0][0])[:200]}")
+        return f"{user_store.path} (schema {user_store.schema_version}, integrity ok)"
 
     def icons() -> str:
         from desktop.resources_path import DESKTOP_FILE_NAME, icon_path, icon_pngs

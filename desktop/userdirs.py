@@ -94,15 +94,13 @@ def settings_path() -> Path:
 
 
 def read_settings() -> dict[str, object]:
-    """Every setting; a missing, unreadable, oversized or malformed file reads as empty."""
-    path = settings_path()
+    """Every setting; a missing, unreadable, oversized, deeply nested or malformed file
+    (or a FIFO or device in its place) reads as empty."""
+    from desktop import safe_io  # bounded size and nesting; never blocks on a FIFO
+
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_SETTINGS_BYTES + 1)
-        if len(raw) > MAX_SETTINGS_BYTES:
-            return {}
-        data = json.loads(raw.decode("utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data = safe_io.load_json(settings_path(), max_bytes=MAX_SETTINGS_BYTES)
+    except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 

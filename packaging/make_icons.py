@@ -85,6 +85,25 @@ def icns_bytes(elements: list[tuple[bytes, bytes]]) -> bytes:
     return b"icns" + struct.pack(">I", len(body) + 8) + body
 
 
+HASHES = ICONS / "SOURCES.sha256"
+
+
+def write_hashes() -> Path:
+    """Record (``sha256sum -c`` format) the SVG the icons were made from and each icon.
+
+    The test checks the PNGs against this file instead of re-rendering pixel for pixel
+    (rendering differs between machines): the SVG is the one committed, the icons are
+    the ones this script wrote from it.
+    """
+    import hashlib
+
+    names = ["quickref.svg", *(f"quickref-{s}.png" for s in PNG_SIZES)]
+    names += ["quickref.ico", "quickref.icns"]
+    lines = [f"{hashlib.sha256((ICONS / n).read_bytes()).hexdigest()}  {n}" for n in names]
+    HASHES.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return HASHES
+
+
 def main() -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     renderer = QSvgRenderer(str(SVG))
@@ -106,6 +125,7 @@ def main() -> int:
     print(f"wrote {(ICONS / 'quickref.ico').relative_to(ROOT)}")
     (ICONS / "quickref.icns").write_bytes(icns_bytes([(k, png(s)) for k, s in ICNS_TYPES]))
     print(f"wrote {(ICONS / 'quickref.icns').relative_to(ROOT)}")
+    print(f"wrote {write_hashes().relative_to(ROOT)}")
     del app
     return 0
 

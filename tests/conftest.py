@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Nothing a test runs writes into the real user folder (the CLI caches verifications there).
+os.environ.setdefault("QUICKREF_DATA_DIR", tempfile.mkdtemp(prefix="quickref-test-data-"))
 
 from desktop.reference.build import build
 from desktop.reference.search import SearchEngine

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from typing import TypeVar
 
 __all__ = ["register", "run"]
 
@@ -18,7 +19,10 @@ EXIT_OK, EXIT_REFUSED = 0, 1
 _ENV_OVERRIDES = {"shared_data_dir": "QUICKREF_SHARED_DATA"}  # userdirs.ENV_SHARED_DATA
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+_P = TypeVar("_P", bound=argparse.ArgumentParser)
+
+
+def register(sub: argparse._SubParsersAction[_P]) -> None:
     """Add ``config`` and its actions to the CLI's subcommands."""
     c = sub.add_parser(
         "config",

@@ -135,9 +135,13 @@ class UserStore:
         self.path = path or user_data_dir() / USER_DB_NAME
         self._lock = threading.RLock()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(OSError):
-                os.chmod(self.path.parent, 0o700)
+            if not self.path.parent.is_dir():  # a new folder is private; an existing one
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # keeps its mode
+            if self.path.is_dir():
+                raise UserDataError(
+                    f"Your QuickRef data file {self.path} is a folder, not a file. Move it "
+                    "aside (or set QUICKREF_DATA_DIR to another folder); nothing was changed."
+                )
             new = not self.path.exists()
             self._con = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False

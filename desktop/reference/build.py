@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop import safe_io
 from desktop.fileio import atomic_path, sqlite_uri
 from desktop.reference import checksum, curated, keys, writer
 from desktop.reference.curated import BuildError, CuratedData, read_curated
@@ -41,6 +42,7 @@ SHAPING_MODULES = (
     icd10cm_tabular.__file__,
     importers_common.__file__,
     checksum.__file__,
+    safe_io.__file__,
 )
 
 

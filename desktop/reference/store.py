@@ -21,7 +21,8 @@ from desktop.reference.paths import default_reference_db
 
 REBUILD_HINT = (
     "Rebuild it with `quickref db build` (from a source checkout), "
-    "or reinstall QuickRef to restore the bundled copy."
+    "or reinstall QuickRef to restore the bundled copy; for imported data, "
+    "`quickref db use-bundled` goes back to the bundled data."
 )
 
 
@@ -188,25 +189,34 @@ class ReferenceStore:
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
-        if not path.is_file():
-            raise ReferenceDataError(f"The reference database is missing: {path}. {REBUILD_HINT}")
+        from desktop.reference import integrity
+        from desktop.safe_io import echo
+
+        shown = echo(str(path))
+        problem = integrity.file_problem(path)
+        if problem == "is missing":
+            raise ReferenceDataError(f"The reference database is missing: {shown}. {REBUILD_HINT}")
+        if problem is not None:
+            raise ReferenceDataError(f"The reference database {shown} {problem}. {REBUILD_HINT}")
         uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
         try:
             con = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
+            try:
+                problem = integrity.schema_problem(con, SCHEMA_VERSION)
+                if problem is None:
+                    con.execute("SELECT count(*) FROM meta").fetchone()
+                    con.execute("SELECT id FROM codes LIMIT 1").fetchone()
+            except BaseException:
                 con.close()
-                raise ReferenceDataError(
-                    f"The reference database {path} has schema version {version}, "
-                    f"this QuickRef needs {SCHEMA_VERSION}. {REBUILD_HINT}"
-                )
-            con.execute("SELECT count(*) FROM meta").fetchone()
-            con.execute("SELECT id FROM codes LIMIT 1").fetchone()
+                raise
         except sqlite3.DatabaseError as exc:
             raise ReferenceDataError(
-                f"The reference database {path} is damaged or not a QuickRef database "
+                f"The reference database {shown} is damaged or not a QuickRef database "
                 f"({exc}). {REBUILD_HINT}"
             ) from None
+        if problem is not None:
+            con.close()
+            raise ReferenceDataError(f"The reference database {shown} {problem}. {REBUILD_HINT}")
         return con
 
     def close(self) -> None:
@@ -241,6 +251,33 @@ class ReferenceStore:
             checksum.verify(self.path, self.meta().get("checksum", ""))
         except checksum.ChecksumError as exc:
             raise ReferenceDataError(f"{exc}. {REBUILD_HINT}") from None
+        except OSError as exc:
+            raise ReferenceDataError(
+                f"The reference database {self.path} could not be read ({exc.strerror or exc})."
+                f" {REBUILD_HINT}"
+            ) from None
+
+    def verify_cached(self) -> None:
+        """:meth:`verify`, skipped when this file (same identity) was verified before.
+
+        The CLI calls this before every answer, so every answer comes from verified
+        data while a repeated call costs a stat, not a 30 MB read
+        (see :mod:`desktop.reference.verify_cache`).
+        """
+        from desktop.reference import verify_cache
+
+        stored = self.meta().get("checksum", "")
+
+        def check() -> str:
+            self.verify()
+            return stored
+
+        try:
+            verify_cache.cached(self.path, "checksum", check, expected=stored)
+        except OSError as exc:
+            raise ReferenceDataError(
+                f"The reference database {self.path} could not be read ({exc}). {REBUILD_HINT}"
+            ) from None
 
     def info(self) -> DatabaseInfo:
         meta = self.meta()

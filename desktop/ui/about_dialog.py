@@ -40,7 +40,18 @@ def about_html(store: ReferenceStore) -> str:
         "works of the US government.</p>"
         f"<h3>Data sources and licences</h3><ul>{sources}</ul>"
         f"<p>Reference database: {escape(str(info.path))}</p>"
+        f"<p>Shared pack: {escape(_pack_line(store))}</p>"
     )
+
+
+def _pack_line(store: ReferenceStore) -> str:
+    """The shared pack in use (from the clinic's shared folder), or that there is none."""
+    from desktop.reference.paths import reference_choice
+
+    choice = reference_choice()
+    if choice.pack is not None and choice.path == store.path:
+        return choice.pack.describe()
+    return "none (this workstation's own data)"
 
 
 class AboutDialog(QDialog):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -32,8 +32,19 @@ def app_icon() -> QIcon:
     return icon
 
 
+def keep_qt_settings_in_data_folder() -> None:
+    """Qt's own settings (the file dialogs' last folder and history, which can name a
+    patient's file) go to ``<user data>/qt``, never to ``~/.config/QtProject.conf``."""
+    from desktop.userdirs import user_data_dir
+
+    folder = str(user_data_dir() / "qt")
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+
+
 def application() -> QApplication:
     """The QApplication (created if needed) with QuickRef's names and icon."""
+    keep_qt_settings_in_data_folder()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
@@ -104,6 +115,12 @@ def run_gui(db: Path | None) -> int:
     window = build_main_window(store, user, licensed_text=licensed_provider())
     window.licensed_reloader = licensed_provider
     window.show()
+    if db is None:  # say why a pack or the imported data was passed over, if it was
+        from desktop.reference.paths import reference_choice
+
+        notes = reference_choice().notes
+        if notes:
+            window.statusBar().showMessage("Reference data: " + "; ".join(notes))
 
     failed: list[int] = []
 

@@ -19,6 +19,7 @@ from desktop.reference.importers import (
     local_csv,
 )
 from desktop.reference.importers.common import FormatInfo, ImportFileError
+from desktop.safe_io import NotRegularFileError, check_regular, open_regular
 
 __all__ = ["FORMATS", "REGISTRY", "FormatInfo", "detect_format", "format_info"]
 
@@ -44,24 +45,26 @@ def format_info(format_id: str) -> FormatInfo:
 
 def _first_lines(path: Path, n: int = 40) -> list[str]:
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(64 * 1024)
+    except NotRegularFileError as exc:
+        raise ImportFileError(path, None, exc.reason) from None
     except OSError as exc:
         raise ImportFileError(path, None, f"cannot be read ({exc.strerror})") from None
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     text = head.decode("cp1252", errors="replace")
-    return [line.rstrip("\r") for line in text.split("\n")[:n]]
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:n]  # LF, CRLF, CR
 
 
 def detect_format(path: Path) -> str:
     """The format id of ``path`` from its first lines; ImportFileError if none fits."""
     path = Path(path)
-    if path.is_dir():
-        raise ImportFileError(path, None, "is a folder, not a file")
-    if not path.is_file():
-        raise ImportFileError(path, None, "does not exist")
-    if path.stat().st_size == 0:
+    try:
+        st = check_regular(path)  # a FIFO, device or /proc file: refused, never opened
+    except NotRegularFileError as exc:
+        raise ImportFileError(path, None, exc.reason) from None
+    if st.st_size == 0:
         raise ImportFileError(path, None, "the file is empty")
     lines = _first_lines(path)
     start = next((i for i, line in enumerate(lines) if line.strip()), None)

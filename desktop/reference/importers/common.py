@@ -27,6 +27,7 @@ __all__ = [
     "ImportFileError",
     "LineReader",
     "ProgressFn",
+    "check_text",
     "iso_date",
 ]
 
@@ -41,8 +42,11 @@ class ImportFileError(ValueError):
         self.path = Path(path)
         self.line = line
         self.message = message
-        where = f"{self.path.name}, line {line}" if line else self.path.name
-        super().__init__(f"{where}: {message}")
+        from desktop.safe_io import echo  # file names and echoed cells: capped, escaped
+
+        name = echo(self.path.name)
+        where = f"{name}, line {line}" if line else name
+        super().__init__(f"{where}: {echo(message, 1000)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,29 +114,68 @@ def iso_date(text: str) -> str | None:
     return f"{year}-{month}-{day}"
 
 
+#: The longest line any importer accepts. The official files' lines are a few hundred
+#: characters (HCPCS records are 320); a longer line means the file is not one of them.
+MAX_LINE_BYTES = 64 * 1024
+#: The longest title, descriptor or note text kept from a file (characters).
+MAX_TEXT = 4000
+_CHUNK = 1 << 16
+_EOL = re.compile(rb"\r\n|\r|\n")
+
+
+def check_text(path: Path, line: int, what: str, text: str) -> str:
+    """``text`` unless it is longer than :data:`MAX_TEXT` (then ImportFileError)."""
+    if len(text) > MAX_TEXT:
+        raise ImportFileError(
+            path, line, f"{what} is {len(text):,} characters long (at most {MAX_TEXT:,})"
+        )
+    return text
+
+
 class LineReader:
     """Iterate a text file line by line with line numbers, decoding as described above.
 
     ``for number, text in LineReader(path):`` yields each line without its line end.
-    ``ended_with_newline`` tells, after the loop, whether the last line had a line end
-    (a file cut off in the middle of a record has none). ``progress`` is called every
+    A line ends at LF, CRLF or a lone CR (old Mac files), all three recognised in one
+    file. ``ended_with_newline`` tells, after the loop, whether the last line had a line
+    end (a file cut off in the middle of a record has none). ``progress`` is called every
     ``every`` lines with (bytes read, file size).
+
+    Only a regular file is read (a FIFO, device or folder is refused before it is
+    opened: see :mod:`desktop.safe_io`); a line longer than ``max_line`` bytes or a file
+    larger than ``max_bytes`` is refused at once, so memory stays flat.
     """
 
     def __init__(
-        self, path: Path, progress: ProgressFn | None = None, *, every: int = 2000
+        self,
+        path: Path,
+        progress: ProgressFn | None = None,
+        *,
+        every: int = 2000,
+        max_line: int = MAX_LINE_BYTES,
+        max_bytes: int | None = None,
     ) -> None:
+        from desktop.safe_io import NotRegularFileError, check_regular
+
         self.path = Path(path)
         self.progress = progress
         self.every = every
+        self.max_line = max_line
         self.encoding: str | None = None  # "utf-8" or "cp1252" once a non-ASCII line is seen
         self.encoding_line = 0
         self.ended_with_newline = True
         self.lines = 0
         try:
-            self.size = self.path.stat().st_size
-        except OSError as exc:
-            raise ImportFileError(self.path, None, f"cannot be read ({exc.strerror})") from None
+            self.size = check_regular(self.path).st_size
+        except NotRegularFileError as exc:
+            raise ImportFileError(self.path, None, exc.reason) from None
+        if max_bytes is not None and self.size > max_bytes:
+            raise ImportFileError(
+                self.path,
+                None,
+                f"is {self.size / 1e6:,.0f} MB; a file of this kind is at most "
+                f"{max_bytes / 1e6:,.0f} MB (is it the right file?)",
+            )
 
     def fail(self, line: int | None, message: str) -> ImportFileError:
         return ImportFileError(self.path, line, message)
@@ -167,24 +210,58 @@ class LineReader:
             )
         return text
 
-    def __iter__(self) -> Iterator[tuple[int, str]]:
+    def _too_long(self, number: int) -> ImportFileError:
+        return self.fail(
+            number,
+            f"the line is longer than {self.max_line:,} bytes: not a code file QuickRef "
+            "reads (their lines are a few hundred characters)",
+        )
+
+    def raw_lines(self) -> Iterator[tuple[bytes, bool, int]]:
+        """(line without its end, whether it had one, bytes read so far), bounded."""
+        from desktop.safe_io import NotRegularFileError, open_regular
+
         try:
-            fh = self.path.open("rb")
-        except OSError as exc:
-            raise self.fail(None, f"cannot be read ({exc.strerror})") from None
+            fh = open_regular(self.path)
+        except NotRegularFileError as exc:
+            raise self.fail(None, exc.reason) from None
         with fh:
+            buf = b""
             done = 0
-            for number, raw in enumerate(fh, 1):
-                done += len(raw)
-                self.lines = number
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                self.ended_with_newline = raw.endswith(b"\n")
-                yield number, self.decode(raw.rstrip(b"\r\n"), number)
-                if self.progress is not None and number % self.every == 0:
-                    self.progress(done, self.size)
-            if self.progress is not None:
-                self.progress(self.size, self.size)
+            skip_lf = False  # the last chunk ended in CR: a LF starting the next is its pair
+            number = 0
+            while chunk := fh.read(_CHUNK):
+                done += len(chunk)
+                if skip_lf and chunk.startswith(b"\n"):
+                    chunk = chunk[1:]
+                skip_lf = False
+                buf += chunk
+                start = 0
+                while m := _EOL.search(buf, start):
+                    number += 1
+                    if m.start() - start > self.max_line:
+                        raise self._too_long(number)
+                    yield buf[start : m.start()], True, done
+                    start = m.end()
+                    if m.group() == b"\r" and start == len(buf):
+                        skip_lf = True
+                buf = buf[start:]
+                if len(buf) > self.max_line:
+                    raise self._too_long(number + 1)
+            if buf:
+                yield buf, False, done
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        for number, (raw, ended, done) in enumerate(self.raw_lines(), 1):
+            self.lines = number
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            self.ended_with_newline = ended
+            yield number, self.decode(raw, number)
+            if self.progress is not None and number % self.every == 0:
+                self.progress(done, self.size)
+        if self.progress is not None:
+            self.progress(self.size, self.size)
 
 
 def csv_rows(

@@ -27,11 +27,15 @@ from desktop.reference.importers.common import (
     ImportFileError,
     LineReader,
     ProgressFn,
+    check_text,
 )
 
 FORMAT = "cpt-licensed"
 MAX_HEADER_LINES = 200
-_CODE_LINE = re.compile(r"^([0-9]{4}[0-9FTUM])\t(.*)$")
+#: LONGULT.txt is a few MB; CPT has about 11,000 codes.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_CODES = 100_000
+_CODE_LINE = re.compile(r"^([0-9]{4}[0-9FTUM])\t(.*)$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +70,7 @@ class CptFile:
         self.header: list[str] = []
 
     def __iter__(self) -> Iterator[LicensedRow]:
-        reader = LineReader(self.path, self.progress)
+        reader = LineReader(self.path, self.progress, max_bytes=MAX_FILE_BYTES)
         started = False
         count = 0
         last = 0
@@ -82,7 +86,9 @@ class CptFile:
                             "lines: not a CPT descriptor file (LONGULT.txt or code-tab-text)",
                         )
                     if text.strip():
-                        self.header.append(text.strip())
+                        self.header.append(
+                            check_text(self.path, number, "a header line", text.strip())
+                        )
                     continue
                 started = True
             if m is None:
@@ -94,7 +100,12 @@ class CptFile:
             code, descriptor = m.group(1), m.group(2).strip()
             if not descriptor:
                 raise reader.fail(number, f"{code} has no descriptor")
+            check_text(self.path, number, f"the descriptor of {code}", descriptor)
             count += 1
+            if count > MAX_CODES:
+                raise reader.fail(
+                    number, f"more than {MAX_CODES:,} codes: not a CPT descriptor file"
+                )
             yield LicensedRow(code, descriptor, number)
         if count == 0:
             if last == 0:

@@ -35,10 +35,12 @@ from desktop.reference.importers.hcpcs_fixed import (
     CODE_RE,
     CONTINUATION_IDS,
     FIRST_IDS,
+    MAX_FILE_BYTES,
     HcpcsLine,
     Layout,
     join_records,
 )
+from desktop.safe_io import echo
 
 FORMAT = "hcpcs-csv"
 # A CSV may leave SEQNUM out (read as 0), so its order is not checked.
@@ -79,7 +81,7 @@ INFO = FormatInfo(
 
 def read_hcpcs_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[CodeRow]:
     path = Path(path)
-    reader = LineReader(path, progress)
+    reader = LineReader(path, progress, max_bytes=MAX_FILE_BYTES)
     rows = csv_rows(path, reader)
     first = next(rows, None)
     if first is None:
@@ -92,7 +94,7 @@ def read_hcpcs_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[C
             path,
             header_line,
             f"not a HCPCS CSV: the header has no {' or '.join(missing)} column "
-            f"(found: {', '.join(h.strip() for h in header[:8])})",
+            f"(found: {echo(', '.join(h.strip() for h in header[:8]))})",
         )
 
     def get(row: list[str], name: str) -> str:
@@ -105,13 +107,19 @@ def read_hcpcs_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[C
                 raise ImportFileError(path, number, "the last row is cut off (truncated file?)")
             code = get(row, "HCPC").upper()
             if not CODE_RE.match(code):
-                raise ImportFileError(path, number, f"'{code}' is not a HCPCS code")
+                raise ImportFileError(path, number, f"'{echo(code)}' is not a HCPCS code")
             rec_id = get(row, "RECID") or "3"
             seq_text = get(row, "SEQNUM") or "0"
             if rec_id not in FIRST_IDS and rec_id not in CONTINUATION_IDS:
-                raise ImportFileError(path, number, f"unknown RECID '{rec_id}' (3, 4, 7 or 8)")
-            if not seq_text.isdigit():
-                raise ImportFileError(path, number, f"SEQNUM '{seq_text}' is not a number")
+                raise ImportFileError(
+                    path, number, f"unknown RECID '{echo(rec_id, 20)}' (3, 4, 7 or 8)"
+                )
+            if not (seq_text.isascii() and seq_text.isdigit() and len(seq_text) <= 5):
+                raise ImportFileError(
+                    path,
+                    number,
+                    f"SEQNUM '{echo(seq_text, 20)}' is not a sequence number (up to 5 digits 0-9)",
+                )
             seq = int(seq_text)
             long_part = get(row, "LONG DESCRIPTION")
             if rec_id in CONTINUATION_IDS:

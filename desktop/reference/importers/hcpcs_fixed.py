@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.reference.importers.common import (
+    MAX_TEXT,
     PUBLIC_DOMAIN,
     CodeRow,
     FormatInfo,
@@ -38,6 +39,7 @@ from desktop.reference.importers.common import (
     ProgressFn,
     iso_date,
 )
+from desktop.safe_io import echo
 
 FORMAT = "hcpcs-fixed"
 SYSTEM = "HCPCS"
@@ -46,7 +48,9 @@ FIRST_IDS = {"3": "code", "7": "modifier"}
 CONTINUATION_IDS = {"4": "3", "8": "7"}
 ACTION_CODES = frozenset("ABCDFNPRST")
 CODE_RE = re.compile(r"^[A-Z0-9]{2}$|^[A-V][0-9]{4}$")  # a modifier or a Level II code
-_HEAD = re.compile(r"^[A-Z0-9 ]{5}\d{5}[3478]")
+_HEAD = re.compile(r"^[A-Z0-9 ]{5}[0-9]{5}[3478]")
+#: The annual file is ~3 MB (about 9,000 records of 320 characters).
+MAX_FILE_BYTES = 128 * 1024 * 1024
 
 
 def looks_like(first_line: str) -> bool:
@@ -83,6 +87,7 @@ class Pending:
         "code",
         "effective",
         "kind",
+        "length",
         "line",
         "parts",
         "seq",
@@ -97,6 +102,7 @@ class Pending:
         self.line = line
         self.seq = seq
         self.parts = [first_part]
+        self.length = len(first_part)
         self.short = ""
         self.effective: str | None = None
         self.terminated: str | None = None
@@ -170,12 +176,20 @@ def join_records(
                 pending.seq = line.seq
             if line.long_part:
                 pending.parts.append(line.long_part)
+                pending.length += len(line.long_part) + 1
+                if pending.length > MAX_TEXT:
+                    raise ImportFileError(
+                        path,
+                        number,
+                        f"the long description of {code} is longer than {MAX_TEXT:,} "
+                        "characters (too many continuation records)",
+                    )
             continue
         if pending is not None:
             yield finish(pending)
         if line.action and line.action not in ACTION_CODES:
             raise ImportFileError(
-                path, number, f"unknown action code '{line.action}'{layout.action_where}"
+                path, number, f"unknown action code '{echo(line.action, 20)}'{layout.action_where}"
             )
         try:
             added = iso_date(line.added)
@@ -183,6 +197,10 @@ def join_records(
             terminated = iso_date(line.terminated)
         except ValueError as exc:
             raise ImportFileError(path, number, f"{code}: {exc}{layout.date_hint}") from None
+        if len(line.long_part) > MAX_TEXT or len(line.short) > MAX_TEXT:
+            raise ImportFileError(
+                path, number, f"the description of {code} is longer than {MAX_TEXT:,} characters"
+            )
         pending = Pending(code, FIRST_IDS[rec_id], number, line.seq, line.long_part)
         pending.short = line.short
         pending.effective = added or effective
@@ -200,7 +218,7 @@ def join_records(
 def read_hcpcs_fixed(path: Path, progress: ProgressFn | None = None) -> Iterator[CodeRow]:
     """Yield each code (continuations joined); raise :class:`ImportFileError` naming the line."""
     path = Path(path)
-    reader = LineReader(path, progress)
+    reader = LineReader(path, progress, max_bytes=MAX_FILE_BYTES)
 
     def lines() -> Iterator[HcpcsLine]:
         seen_first = False
@@ -220,7 +238,7 @@ def read_hcpcs_fixed(path: Path, progress: ProgressFn | None = None) -> Iterator
             seq = int(text[5:10])
             rec_id = text[10]
             if not CODE_RE.match(code):
-                raise reader.fail(number, f"'{code}' is not a HCPCS code")
+                raise reader.fail(number, f"'{echo(code)}' is not a HCPCS code")
             long_part = _field(text, 12, 91)
             if rec_id in CONTINUATION_IDS:
                 yield HcpcsLine(number, code, seq, rec_id, long_part)

@@ -31,11 +31,15 @@ from desktop.reference.importers.common import (
     ImportFileError,
     LineReader,
     ProgressFn,
+    check_text,
 )
+from desktop.safe_io import echo
 
 FORMAT = "icd10cm-order"
 SYSTEM = "ICD-10-CM"
-_LINE = re.compile(r"^(\d{5}) ([A-Z0-9 ]{7}) ([01]) (.{60}) (.*)$")
+_LINE = re.compile(r"^([0-9]{5}) ([A-Z0-9 ]{7}) ([01]) (.{60}) (.*)$")
+#: The FY2026 file has about 98,000 lines of ~250 characters.
+MAX_FILE_BYTES = 256 * 1024 * 1024
 _CODE = re.compile(r"^[A-Z][0-9A-Z]{2}([0-9A-Z]{1,4})?$")  # QA0 (FY2026) has two letters
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
@@ -74,7 +78,7 @@ def termination_date(path: Path) -> str | None:
 def read_order_file(path: Path, progress: ProgressFn | None = None) -> Iterator[CodeRow]:
     """Yield every code of the file; raise :class:`ImportFileError` naming the line."""
     path = Path(path)
-    reader = LineReader(path, progress)
+    reader = LineReader(path, progress, max_bytes=MAX_FILE_BYTES)
     previous = 0
     count = 0
     last = 0
@@ -95,7 +99,7 @@ def read_order_file(path: Path, progress: ProgressFn | None = None) -> Iterator[
         order, code, flag, short, long_title = m.groups()
         code = code.rstrip()
         if not _CODE.match(code):
-            raise reader.fail(number, f"'{code}' is not an ICD-10-CM code")
+            raise reader.fail(number, f"'{echo(code)}' is not an ICD-10-CM code")
         if int(order) <= previous:
             raise reader.fail(
                 number, f"order number {order} does not follow {previous:05d} (lines out of order)"
@@ -104,6 +108,7 @@ def read_order_file(path: Path, progress: ProgressFn | None = None) -> Iterator[
         long_title = long_title.strip()
         if not long_title:
             raise reader.fail(number, f"{code} has no long title (file cut short?)")
+        check_text(path, number, f"the title of {code}", long_title)
         count += 1
         yield CodeRow(
             system=SYSTEM,

@@ -31,6 +31,8 @@ Only the standard library is used; this module never imports Qt.
 
 from __future__ import annotations
 
+import os
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -60,6 +62,10 @@ BUNDLED_VERSION = "1.5.0"
 BUNDLED_XML_RELPATH = "simple_icd_10_cm/data/icd10c-tabular-April-1-2026.xml"
 
 ROOT_TAG = "ICD10CM.tabular"
+#: CDC's FY2026 file is ~10 MB; titles and notes are at most a few hundred characters.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_TEXT = 4000
+_YEAR = re.compile(r"^[0-9]{4}$")
 
 #: XML container element -> note kind reported in :attr:`IcdCode.notes`.
 NOTE_KINDS: dict[str, str] = {
@@ -261,6 +267,11 @@ class _Reader:
     def make_code(self, diag: _Diag, billable: bool) -> IcdCode:
         if not diag.code:
             raise self.fail("<diag> without <name>")
+        if len(diag.code) > 16:
+            raise self.fail(f"<diag> name {_echo(diag.code)!r} is not an ICD-10-CM code")
+        for what, text in (("title", diag.title), *(("a note", t) for _k, t in diag.notes)):
+            if len(text) > MAX_TEXT:
+                raise self.fail(f"{what} of {diag.code} is longer than {MAX_TEXT:,} characters")
         diag.emitted = True
         return IcdCode(
             code=diag.code,
@@ -298,7 +309,7 @@ class _Reader:
 
     def run(self) -> Iterator[IcdCode]:
         try:
-            with open(self.path, "rb") as source:
+            with _open(self.path) as source:
                 yield from self._events(source)
         except ET.ParseError as exc:
             raise _parse_error(self.path, exc) from exc
@@ -398,6 +409,32 @@ class _Reader:
             diag.seventh = seventh
 
 
+def _echo(text: str) -> str:
+    from desktop.safe_io import echo
+
+    return echo(text, 60)
+
+
+def _open(path: Path) -> BinaryIO:
+    """The file for reading, if it is a regular file of a sane size (else TabularReadError)."""
+    from desktop.safe_io import NotRegularFileError, open_regular
+
+    if not os.path.exists(path):
+        return open(path, "rb")  # raises FileNotFoundError, as the build expects
+    try:
+        fh = open_regular(path)
+    except NotRegularFileError as exc:
+        raise TabularReadError(f"{path}: {exc.reason}") from None
+    size = os.fstat(fh.fileno()).st_size
+    if size > MAX_FILE_BYTES:
+        fh.close()
+        raise TabularReadError(
+            f"{path}: is {size / 1e6:,.0f} MB; the tabular XML is at most "
+            f"{MAX_FILE_BYTES / 1e6:,.0f} MB"
+        )
+    return fh
+
+
 def _parse_error(path: Path, exc: ET.ParseError) -> TabularReadError:
     line, column = exc.position
     return TabularReadError(
@@ -425,14 +462,19 @@ def tabular_version(path: Path) -> str:
     """The ``<version>`` text of the file, e.g. ``"2026"``; reads only its first lines."""
     path = Path(path)
     try:
-        with open(path, "rb") as source:
+        with _open(path) as source:
             depth = 0
             for event, elem in ET.iterparse(source, events=("start", "end")):
                 if event == "end":
                     if elem.tag == "version" and depth == 2:
                         version = _text(elem)
-                        if version:
+                        if _YEAR.match(version):
                             return version
+                        if version:
+                            raise TabularReadError(
+                                f"{path}: <version> {_echo(version)!r} is not a year "
+                                "(four digits, such as 2026)"
+                            )
                         break
                     depth -= 1
                     continue

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from desktop.reference import keys
 from desktop.reference.importers.common import (
+    MAX_TEXT,
     FormatInfo,
     ImportFileError,
     LineReader,
@@ -40,12 +41,19 @@ from desktop.reference.importers.common import (
     csv_rows,
 )
 from desktop.reference.keys import LOCAL_SYSTEM, ROUTES, UNITS
+from desktop.safe_io import echo
 
 FORMAT = "local-csv"
 COLUMNS = ("record", "system", "code", "title", "text", "amount", "unit", "routes")
 RECORDS = ("code", "note", "term", "synonym", "drug")
 SYSTEMS = (LOCAL_SYSTEM, *keys.SYSTEMS)
-_CODE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,11}$")
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,11}$", re.ASCII)
+#: A clinic's additions are a few hundred lines.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_RECORDS = 100_000
+#: Billing-unit amounts: positive, at most this large and this many decimal places.
+MAX_AMOUNT = Decimal(100_000)
+MAX_DECIMALS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +92,7 @@ INFO = FormatInfo(
 
 def read_local_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[LocalRecord]:
     path = Path(path)
-    reader = LineReader(path, progress)
+    reader = LineReader(path, progress, max_bytes=MAX_FILE_BYTES)
     rows = csv_rows(path, reader, comments=True)
     header: list[str] | None = None
     cols: dict[str, int] = {}
@@ -101,12 +109,14 @@ def read_local_csv(path: Path, progress: ProgressFn | None = None) -> Iterator[L
                     "not a QuickRef local CSV: the header must be "
                     f"{','.join(COLUMNS)}"
                     + (f" (missing: {', '.join(missing)})" if missing else "")
-                    + (f" (unknown: {', '.join(unknown)})" if unknown else ""),
+                    + (f" (unknown: {echo(', '.join(unknown))})" if unknown else ""),
                 )
             cols = {name: i for i, name in enumerate(header)}
             continue
-        yield _record(path, number, row, cols)
         count += 1
+        if count > MAX_RECORDS:
+            raise ImportFileError(path, number, f"more than {MAX_RECORDS:,} records")
+        yield _record(path, number, row, cols)
     if header is None:
         raise ImportFileError(path, None, "the file is empty")
     if count == 0:
@@ -119,14 +129,19 @@ def _record(  # noqa: C901
 ) -> LocalRecord:
     def get(name: str) -> str:
         i = cols[name]
-        return row[i].strip() if i < len(row) else ""
+        value = row[i].strip() if i < len(row) else ""
+        if len(value) > MAX_TEXT:
+            raise ImportFileError(
+                path, number, f"'{name}' is {len(value):,} characters long (at most {MAX_TEXT:,})"
+            )
+        return value
 
     def fail(message: str) -> ImportFileError:
         return ImportFileError(path, number, message)
 
     record = get("record").lower()
     if record not in RECORDS:
-        raise fail(f"unknown record '{record}' (one of: {', '.join(RECORDS)})")
+        raise fail(f"unknown record '{echo(record, 40)}' (one of: {', '.join(RECORDS)})")
     system = get("system").upper()
     code = get("code").upper()
     title, text = get("title"), get("text")
@@ -135,9 +150,9 @@ def _record(  # noqa: C901
             raise fail("a synonym needs the word in 'title' and what it means in 'text'")
         return LocalRecord(record, "", "", title.lower(), text.lower(), None, None, (), number)
     if system not in SYSTEMS:
-        raise fail(f"unknown system '{system}' (one of: {', '.join(SYSTEMS)})")
+        raise fail(f"unknown system '{echo(system, 40)}' (one of: {', '.join(SYSTEMS)})")
     if not _CODE.match(code):
-        raise fail(f"'{code}' is not a code (letters, digits, '.' or '-', up to 12)")
+        raise fail(f"'{echo(code, 40)}' is not a code (letters, digits, '.' or '-', up to 12)")
     if record == "code" and not title:
         raise fail(f"{code}: a code needs a title")
     if record == "note" and not text:
@@ -153,14 +168,17 @@ def _record(  # noqa: C901
         try:
             amount = Decimal(get("amount"))
         except InvalidOperation:
-            raise fail(f"{code}: amount '{get('amount')}' is not a number") from None
-        if not amount.is_finite() or amount <= 0:
-            raise fail(f"{code}: amount must be a positive number")
+            raise fail(f"{code}: amount '{echo(get('amount'), 40)}' is not a number") from None
+        if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
+            raise fail(f"{code}: amount must be a positive number up to {MAX_AMOUNT:,}")
+        exponent = amount.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+            raise fail(f"{code}: amount has more than {MAX_DECIMALS} decimal places")
         unit = get("unit")
         if unit not in UNITS:
-            raise fail(f"{code}: unknown unit '{unit}' (one of: {', '.join(UNITS)})")
+            raise fail(f"{code}: unknown unit '{echo(unit, 40)}' (one of: {', '.join(UNITS)})")
         routes = tuple(get("routes").upper().split())
         bad = [r for r in routes if r not in ROUTES]
         if bad:
-            raise fail(f"{code}: unknown route {bad[0]} (one of: {', '.join(ROUTES)})")
+            raise fail(f"{code}: unknown route {echo(bad[0], 40)} (one of: {', '.join(ROUTES)})")
     return LocalRecord(record, system, code, title, text, amount, unit, routes, number)
