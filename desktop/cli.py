@@ -187,7 +187,20 @@ def _cmd_search(store: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def record_to_json(rec: Any) -> dict[str, Any]:
+def mue_to_json(mue: Any) -> dict[str, Any] | None:
+    """The JSON form of a :class:`Mue` (or None)."""
+    if mue is None:
+        return None
+    return {
+        "units": mue.units,
+        "indicator": mue.indicator,
+        "indicator_text": mue.indicator_text,
+        "rationale": mue.rationale,
+        "effective": mue.effective,
+    }
+
+
+def record_to_json(rec: Any, mue: Any = None) -> dict[str, Any]:
     """The JSON form of a :class:`CodeRecord` (the CLI's documented contract)."""
     bu = rec.billing_unit
     return {
@@ -204,6 +217,8 @@ def record_to_json(rec: Any) -> dict[str, Any]:
         ),
         "routes": list(rec.routes),
         "single_dose_container": rec.single_dose,
+        "packaging": getattr(rec, "packaging", None),
+        "mue": mue_to_json(mue),
         "terms": list(rec.terms),
         "see_also": [
             {
@@ -248,10 +263,16 @@ def _cmd_show(store: Any, args: argparse.Namespace) -> int:
         hint = f" Near matches: {', '.join(near)}." if near else ""
         print(f"quickref: no code '{args.code}'.{hint}", file=sys.stderr)
         return EXIT_NOT_FOUND
+    mue = store.mue(rec.code) if rec.system in ("CPT", "HCPCS") else None
     if args.json:
-        _print_json(record_to_json(rec))
+        _print_json(record_to_json(rec, mue))
         return EXIT_OK
     print(format_record(rec))
+    if mue is not None:
+        print(
+            f"MUE (CMS, effective {mue.effective}): {mue.units} units; {mue.indicator_text};"
+            f" rationale: {mue.rationale}"
+        )
     return EXIT_OK
 
 
@@ -329,7 +350,7 @@ def _cmd_units(store: Any, args: argparse.Namespace) -> int:
 
 
 def _cmd_info(store: Any, args: argparse.Namespace) -> int:
-    from desktop.reference.store import ReferenceDataError
+    from desktop.reference.store import ReferenceDataError, stale_code_set_warnings
 
     info = store.info()
     try:
@@ -355,9 +376,22 @@ def _cmd_info(store: Any, args: argparse.Namespace) -> int:
                         "codes": c.codes,
                         "billable": c.billable,
                         "source": c.source_id,
+                        "effective_from": c.effective_from,
+                        "effective_through": c.effective_through,
+                        "current": c.current(),
                     }
                     for c in info.code_sets
                 ],
+                "mue": None
+                if info.mue is None
+                else {
+                    "effective_from": info.mue.effective_from,
+                    "effective_through": info.mue.effective_through,
+                    "current": info.mue.current(),
+                    "codes": info.mue.rows,
+                    "source": info.mue.source_id,
+                },
+                "warnings": stale_code_set_warnings(info),
                 "sources": [
                     {
                         "id": s.id,
@@ -380,6 +414,8 @@ def _cmd_info(store: Any, args: argparse.Namespace) -> int:
             print(
                 f"  {c.system:<10} {c.release:<32} {c.codes:>7,} codes, {c.billable:>7,} billable"
             )
+        for warning in stale_code_set_warnings(info):
+            print(f"Warning: {warning}")
         print("Sources:")
         for s in info.sources:
             print(f"  {s.id}: {s.title} ({s.publisher}); {s.licence}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 # Bump together with ``PRAGMA user_version`` in schema.sql.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _TERM_WORD = re.compile(r"[^\W_]+")
 

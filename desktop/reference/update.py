@@ -44,8 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.reference import checksum, paths
+from desktop.reference import checksum, mue_import, paths
+from desktop.reference.currency import release_window
 from desktop.reference.importers import (
+    cms_mue,
     cpt_licensed,
     hcpcs_csv,
     hcpcs_fixed,
@@ -79,6 +81,7 @@ FORMATS: dict[str, str] = {
     hcpcs_csv.FORMAT: "HCPCS Level II alpha-numeric file (CSV)",
     cpt_licensed.FORMAT: "CPT descriptors (AMA licensed file)",
     local_csv.FORMAT: "Clinic's own additions (QuickRef local CSV)",
+    cms_mue.FORMAT: "Medically Unlikely Edits, practitioner services (CMS, CSV)",
 }
 FULL_SET_SYSTEM = {
     icd10cm_order.FORMAT: "ICD-10-CM",
@@ -160,6 +163,8 @@ def detect_format(path: Path) -> str:
     stripped = first.lstrip()
     if stripped.startswith("<"):
         return "icd10cm-xml"
+    if cms_mue.looks_like(lines):
+        return cms_mue.FORMAT
     if icd10cm_order.looks_like(first):
         return icd10cm_order.FORMAT
     if hcpcs_fixed.looks_like(first):
@@ -563,11 +568,15 @@ class _Apply:
         )
         for system, (release, source_id) in releases.items():
             self.con.execute(
-                "INSERT OR IGNORE INTO code_sets VALUES (?,?,?,0,0)", (system, release, source_id)
+                "INSERT OR IGNORE INTO code_sets (system, release, source_id, codes, billable)"
+                " VALUES (?,?,?,0,0)",
+                (system, release, source_id),
             )
+            start, end = release_window(system, release, release)
             self.con.execute(
-                "UPDATE code_sets SET release = ?, source_id = ? WHERE system = ?",
-                (release, source_id, system),
+                "UPDATE code_sets SET release = ?, source_id = ?, effective_from = ?,"
+                " effective_through = ? WHERE system = ?",
+                (release, source_id, start, end, system),
             )
         for system in counts:
             self.con.execute(
@@ -836,6 +845,8 @@ def _import_codes(
     progress: Callable[[int, int], None],
     releases: dict[str, tuple[str, str]],
 ) -> int:
+    if fmt == cms_mue.FORMAT:
+        return mue_import.import_mue(apply.con, path, progress)
     n = 0
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.name)
     if fmt == local_csv.FORMAT:
