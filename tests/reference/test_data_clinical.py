@@ -177,3 +177,45 @@ def test_99211_rule_with_injections_is_stated(store: ReferenceStore) -> None:
     rec = _rec(store, "99211", "CPT")
     assert "does not pay" in _all_text(rec) and "injection" in _all_text(rec)
     assert _cited(store, rec, "cms-cr3631")
+
+
+# ------------------------------------------------------------------ Aveed REMS
+
+
+def _walk(run: object, drug: str, amount: str, unit: str, skip: set[str]) -> None:
+    from desktop.records.checklist import ChecklistRun
+
+    assert isinstance(run, ChecklistRun)
+    for step in run.steps:
+        if step.key in skip:
+            continue
+        if step.kind == "tick":
+            run.tick(step.key)
+        elif step.kind == "yes_no":
+            run.answer(step.key, False)
+        else:
+            run.set_drug(drug, amount, unit, single_dose=True)
+
+
+def test_aveed_observation_is_required_under_its_rems(
+    user_dir: Path, store: ReferenceStore
+) -> None:
+    template = store.checklist_template("injection-96372")
+    assert template is not None
+    observe = next(s for s in template.steps if s.key == "observe")
+    assert not observe.required and observe.required_for == ("J3145",)
+    assert "30 minutes" in observe.why and "REMS" in observe.why
+    aveed = _rec(store, "J3145", "HCPCS")
+    assert _cited(store, aveed, "fda-aveed-label") and "30 minutes" in _all_text(aveed)
+    with UserStore() as user:
+        book = Checklists(user, store)
+        run = book.start("injection-96372")
+        _walk(run, "J3145", "750", "mg", skip={"observe"})
+        assert [s.key for s in run.missing_required()] == ["observe"]
+        assert not run.can_complete
+        run.tick("observe")
+        assert run.can_complete
+        run.complete()
+        other = book.start("injection-96372")
+        _walk(other, "J3420", "1000", "mcg", skip={"observe"})
+        assert other.missing_required() == [] and other.can_complete
