@@ -219,3 +219,31 @@ def test_aveed_observation_is_required_under_its_rems(
         other = book.start("injection-96372")
         _walk(other, "J3420", "1000", "mcg", skip={"observe"})
         assert other.missing_required() == [] and other.can_complete
+
+
+# ------------------------------------------------------------------ COVID-19 administration
+
+COVID_ADMIN = (
+    "0001A 0002A 0003A 0004A 0011A 0012A 0013A 0021A 0022A 0031A 0034A 0041A 0042A 0044A"
+    " 0051A 0052A 0053A 0054A 0064A 0071A 0072A 0073A 0074A 0081A 0082A 0083A 0091A 0092A"
+    " 0093A 0094A 0104A 0111A 0112A 0113A 0121A 0124A 0134A 0141A 0142A 0144A 0151A 0154A"
+    " 0164A 0171A 0172A 0173A 0174A"
+).split()
+
+
+@pytest.mark.parametrize("code", COVID_ADMIN)
+def test_covid_admin_codes_end_with_their_last_day_and_point_to_90480(
+    store: ReferenceStore, engine: SearchEngine, code: str
+) -> None:
+    rec = _rec(store, code, "CPT")
+    assert rec.summary.status == "deleted" and rec.summary.billable is False
+    assert rec.terminated == "2023-10-31"
+    assert [x.code for x in rec.xrefs if x.relation == "use_instead"] == ["90480"]
+    assert "November 1, 2023" in _all_text(rec)
+    assert _cited(store, rec, "ama-covid-deletion-2023")
+    assert engine.search(code, limit=3, system=None).results[0].code == code
+
+
+def test_0174a_is_the_pfizer_bivalent_booster(store: ReferenceStore) -> None:
+    rec = _rec(store, "0174A", "CPT")
+    assert rec.effective == "2023-03-14" and "3 mcg/0.2 mL" in rec.title
