@@ -247,3 +247,20 @@ def test_covid_admin_codes_end_with_their_last_day_and_point_to_90480(
 def test_0174a_is_the_pfizer_bivalent_booster(store: ReferenceStore) -> None:
     rec = _rec(store, "0174A", "CPT")
     assert rec.effective == "2023-03-14" and "3 mcg/0.2 mL" in rec.title
+
+
+# ------------------------------------------------------------------ HCPCS provenance
+
+
+def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> None:
+    allowed = {"hcpcs-cms-derived-2020", "hcpcs-secondary-2024", "cms-jw-jz"}
+    rows = store.query("SELECT code, source_id FROM codes WHERE system = 'HCPCS' AND curated = 1")
+    assert len(rows) > 90
+    by_source: dict[str, set[str]] = {}
+    for code, source in rows:
+        assert source in allowed, (code, source)
+        by_source.setdefault(source, set()).add(code)
+    assert {"J1010", "J1020", "J1030", "J1040", "J2426"} == by_source["hcpcs-secondary-2024"]
+    assert "cms-hcpcs-2026" not in {s.id for s in store.sources()}  # never opened
+    review = (Path(__file__).parents[2] / "resources" / "data" / "REVIEW.md").read_text("utf-8")
+    assert "hcpcs-cms-derived-2020" in review
