@@ -173,6 +173,11 @@ def test_office_em_levels_follow_decision_making(store: ReferenceStore) -> None:
         assert _cited(store, rec, "em-office-2021")
 
 
+def test_modifier_25_names_the_office_visit_codes(store: ReferenceStore) -> None:
+    levels = {f"9920{n}" for n in "2345"} | {f"9921{n}" for n in "12345"}
+    assert levels <= {x.code for x in _rec(store, "25", "CPT").xrefs}
+
+
 def test_99211_rule_with_injections_is_stated(store: ReferenceStore) -> None:
     rec = _rec(store, "99211", "CPT")
     assert "does not pay" in _all_text(rec) and "injection" in _all_text(rec)
