@@ -38,6 +38,11 @@ def test_every_drug_has_an_explicit_packaging(store: ReferenceStore) -> None:
         ("J3420", "both"),  # B12: 1 mL vials and 10 / 30 mL multiple-dose vials
         ("J1071", "both"),  # testosterone cypionate: 1 mL single-dose, 10 mL multi-dose
         ("J3301", "both"),  # Kenalog-40: 1 mL single-dose, 5 / 10 mL multi-dose
+        ("J2405", "both"),  # ondansetron: 2 mL single-dose, 20 mL multi-dose
+        ("J1100", "both"),  # dexamethasone: 1 mL single-dose, 30 mL multi-dose
+        ("J1010", "both"),  # methylprednisolone acetate: 1 mL single-dose, 5 mL multi-dose
+        ("J1885", "single_dose"),  # ketorolac: single-dose (single-use) vials
+        ("J2920", "single_dose"),  # Solu-Medrol 40 mg: single-dose vial
     ],
 )
 def test_packaging_from_the_label(store: ReferenceStore, code: str, packaging: str) -> None:
