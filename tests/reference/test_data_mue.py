@@ -199,3 +199,17 @@ def test_bad_mue_file_changes_nothing(mini_bundled: Path, tmp_path: Path) -> Non
 
 def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+@pytest.mark.skipif(not SHARED.is_file(), reason="the CMS MUE table is not on this machine")
+def test_db_import_of_the_real_cms_file(mini_bundled: Path, tmp_path: Path) -> None:
+    staged = update.prepare_import([SHARED])
+    assert staged.files[0].format == cms_mue.FORMAT and staged.files[0].records == 15095
+    new_db = staged.commit()
+    assert new_db is not None
+    with ReferenceStore(new_db) as store:
+        assert store.mue("96372").units == 4  # type: ignore[union-attr]
+        assert store.mue("V5364") is not None  # rows beyond QuickRef's own codes too
+        info = store.info()
+        assert info.mue is not None and info.mue.rows == 15095
+        assert (info.mue.effective_from, info.mue.effective_through) == ("2026-04-01", "2026-06-30")
