@@ -236,7 +236,7 @@ class Mue:
 
 
 #: MUE adjudication indicators in words (as importers/cms_mue.py, kept here so the store
-#: does not import the importers).
+#: does not import the importers). Source: sources.toml ``cms-mue-indicators``.
 MUE_INDICATORS: dict[int, str] = {
     1: "Line edit: the limit applies to each claim line",
     2: "Date of service edit, policy: the limit applies to all lines for the code on one day"
