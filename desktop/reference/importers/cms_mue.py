@@ -44,14 +44,9 @@ FORMAT = "cms-mue-practitioner"
 MAX_LINE = 4096
 #: Lines read looking for the header before the file is refused.
 MAX_HEADER_LINES = 60
-#: MUE adjudication indicators, in words (CMS's names).
-INDICATORS: dict[int, str] = {
-    1: "Line edit: the limit applies to each claim line",
-    2: "Date of service edit, policy: the limit applies to all lines for the code on one day"
-    " (set by policy; not raised on appeal)",
-    3: "Date of service edit, clinical: the limit applies to all lines for the code on one day"
-    " (clinical; may be exceeded on appeal with records)",
-}
+#: MUE adjudication indicators (1 line edit, 2 and 3 date of service edits); their meaning in
+#: words is ``store.MUE_INDICATORS``.
+INDICATORS = frozenset({1, 2, 3})
 _CODE = re.compile(r"^[0-9A-Z]{5}$")
 _EFF = re.compile(r"Eff[_ -]?(\d{2})-(\d{2})-(\d{4})", re.IGNORECASE)
 _HEADER_UNITS = "practitioner services mue values"
