@@ -43,6 +43,10 @@ def test_every_drug_has_an_explicit_packaging(store: ReferenceStore) -> None:
         ("J1010", "both"),  # methylprednisolone acetate: 1 mL single-dose, 5 mL multi-dose
         ("J1885", "single_dose"),  # ketorolac: single-dose (single-use) vials
         ("J2920", "single_dose"),  # Solu-Medrol 40 mg: single-dose vial
+        ("J0696", "single_dose"),  # ceftriaxone: single-use vials
+        ("J1050", "single_dose"),  # medroxyprogesterone 150 mg/mL: single-dose vials, syringes
+        ("J2550", "single_dose"),  # promethazine: single-dose vials and ampules
+        ("J1200", "single_dose"),  # diphenhydramine: 1 mL single-dose vials
     ],
 )
 def test_packaging_from_the_label(store: ReferenceStore, code: str, packaging: str) -> None:
