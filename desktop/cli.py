@@ -414,6 +414,17 @@ def _cmd_info(store: Any, args: argparse.Namespace) -> int:
             print(
                 f"  {c.system:<10} {c.release:<32} {c.codes:>7,} codes, {c.billable:>7,} billable"
             )
+            if c.effective_from or c.effective_through:
+                state = "current" if c.current() else "NOT current"
+                print(
+                    f"             in force {c.effective_from} to {c.effective_through} ({state})"
+                )
+        if info.mue is not None:
+            state = "current" if info.mue.current() else "NOT current"
+            print(
+                f"  MUE        {info.mue.rows:,} codes, in force {info.mue.effective_from} to"
+                f" {info.mue.effective_through} ({state})"
+            )
         for warning in stale_code_set_warnings(info):
             print(f"Warning: {warning}")
         print("Sources:")
