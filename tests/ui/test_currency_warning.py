@@ -19,7 +19,7 @@ def test_status_bar_and_about_warn_about_out_of_date_code_sets(
     icd = [w for w in warnings if w.startswith("ICD-10-CM")]
     assert icd and "CDC" in icd[0] and "File > Import reference files" in icd[0]
     label = main_window.data_label
-    assert "Out of date" in label.text()
+    assert "Out of date: ICD-10-CM" in label.text() and "Help > About" in label.text()
     assert all(w in label.toolTip() for w in warnings)
     dialog = main_window.show_about()
     qtbot.waitExposed(dialog)
