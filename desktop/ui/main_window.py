@@ -390,8 +390,8 @@ class MainWindow(QMainWindow):
             info = self.store.info()
             releases = " · ".join(f"{c.system} {c.release}" for c in info.code_sets)
             stale = stale_code_set_warnings(info)
-            old = ", ".join(w.split()[0] for w in stale)
-            warn = f" · Out of date: {old} (Help > About says what to import)" if stale else ""
+            old = ", ".join(w.split()[0] for w in stale if "out of date" in w)
+            warn = f" · Out of date: {old} (Help > About says what to import)" if old else ""
             self.data_label.setText(f"Data {info.data_version} · {releases}{warn}")
             self.data_label.setToolTip("\n".join([f"Reference database: {info.path}", *stale]))
         except ReferenceDataError as exc:
