@@ -21,7 +21,7 @@ from desktop.commands import config as config_command
 from desktop.reference.keys import SYSTEMS
 
 if TYPE_CHECKING:  # the store is imported when a command needs it (start-up time)
-    from desktop.reference.store import CodeRecord, ReferenceStore
+    from desktop.reference.store import CodeRecord, Mue, ReferenceStore
     from desktop.reference.update import StagedUpdate
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_DATA = 0, 1, 2
@@ -304,7 +304,20 @@ def _cmd_search(store: ReferenceStore, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def record_to_json(rec: CodeRecord) -> dict[str, Any]:
+def mue_to_json(mue: Mue | None) -> dict[str, Any] | None:
+    """The JSON form of a :class:`Mue` (or None)."""
+    if mue is None:
+        return None
+    return {
+        "units": mue.units,
+        "indicator": mue.indicator,
+        "indicator_text": mue.indicator_text,
+        "rationale": mue.rationale,
+        "effective": mue.effective,
+    }
+
+
+def record_to_json(rec: CodeRecord, mue: Mue | None = None) -> dict[str, Any]:
     """The JSON form of a :class:`CodeRecord` (the CLI's documented contract)."""
     bu = rec.billing_unit
     return {
@@ -321,6 +334,8 @@ def record_to_json(rec: CodeRecord) -> dict[str, Any]:
         ),
         "routes": list(rec.routes),
         "single_dose_container": rec.single_dose,
+        "packaging": getattr(rec, "packaging", None),
+        "mue": mue_to_json(mue),
         "terms": list(rec.terms),
         "see_also": [
             {
@@ -367,10 +382,16 @@ def _cmd_show(store: ReferenceStore, args: argparse.Namespace) -> int:
 
         _say(f"no code '{echo(args.code, 40)}'.{hint}")
         return EXIT_NOT_FOUND
+    mue = store.mue(rec.code) if rec.system in ("CPT", "HCPCS") else None
     if args.json:
-        _print_json(record_to_json(rec))
+        _print_json(record_to_json(rec, mue))
         return EXIT_OK
     print(format_record(rec))
+    if mue is not None:
+        print(
+            f"MUE (CMS, effective {mue.effective}): {mue.units} units; {mue.indicator_text};"
+            f" rationale: {mue.rationale}"
+        )
     return EXIT_OK
 
 
@@ -453,7 +474,7 @@ def _cmd_units(store: ReferenceStore, args: argparse.Namespace) -> int:
 
 
 def _cmd_info(store: ReferenceStore, args: argparse.Namespace) -> int:
-    from desktop.reference.store import ReferenceDataError
+    from desktop.reference.store import ReferenceDataError, stale_code_set_warnings
 
     info = store.info()
     try:
@@ -480,9 +501,22 @@ def _cmd_info(store: ReferenceStore, args: argparse.Namespace) -> int:
                         "codes": c.codes,
                         "billable": c.billable,
                         "source": c.source_id,
+                        "effective_from": c.effective_from,
+                        "effective_through": c.effective_through,
+                        "current": c.current(),
                     }
                     for c in info.code_sets
                 ],
+                "mue": None
+                if info.mue is None
+                else {
+                    "effective_from": info.mue.effective_from,
+                    "effective_through": info.mue.effective_through,
+                    "current": info.mue.current(),
+                    "codes": info.mue.rows,
+                    "source": info.mue.source_id,
+                },
+                "warnings": stale_code_set_warnings(info),
                 "sources": [
                     {
                         "id": s.id,
@@ -506,6 +540,19 @@ def _cmd_info(store: ReferenceStore, args: argparse.Namespace) -> int:
             print(
                 f"  {c.system:<10} {c.release:<32} {c.codes:>7,} codes, {c.billable:>7,} billable"
             )
+            if c.effective_from or c.effective_through:
+                state = "current" if c.current() else "NOT current"
+                print(
+                    f"             in force {c.effective_from} to {c.effective_through} ({state})"
+                )
+        if info.mue is not None:
+            state = "current" if info.mue.current() else "NOT current"
+            print(
+                f"  MUE        {info.mue.rows:,} codes, in force {info.mue.effective_from} to"
+                f" {info.mue.effective_through} ({state})"
+            )
+        for warning in stale_code_set_warnings(info):
+            print(f"Warning: {warning}")
         print("Sources:")
         for s in info.sources:
             print(f"  {s.id}: {s.title} ({s.publisher}); {s.licence}")

@@ -105,7 +105,7 @@ def test_units(reference_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_db_info(reference_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     info = run_json(capsys, "--db", str(reference_db), "db", "info", "--json")
-    assert info["checksum_ok"] is True and info["schema_version"] == 1
+    assert info["checksum_ok"] is True and info["schema_version"] == 2
     assert {c["system"] for c in info["code_sets"]} == {"CPT", "HCPCS", "ICD-10-CM"}
 
 

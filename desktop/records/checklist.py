@@ -519,13 +519,17 @@ class ChecklistRun:
     def done_count(self) -> int:
         return sum(1 for s in self.steps if s.key in self._values)
 
+    def is_required(self, step: ChecklistStep) -> bool:
+        """Required always, or for the drug recorded (``required_for``, e.g. Aveed's REMS)."""
+        return step.required_with(self._drug.code if self._drug else None)
+
     @property
     def required_count(self) -> int:
-        return sum(1 for s in self.steps if s.required)
+        return sum(1 for s in self.steps if self.is_required(s))
 
     @property
     def required_done(self) -> int:
-        return sum(1 for s in self.steps if s.required and s.key in self._values)
+        return sum(1 for s in self.steps if self.is_required(s) and s.key in self._values)
 
     @property
     def progress_text(self) -> str:
@@ -539,7 +543,7 @@ class ChecklistRun:
         return None
 
     def missing_required(self) -> list[ChecklistStep]:
-        return [s for s in self.steps if s.required and s.key not in self._values]
+        return [s for s in self.steps if self.is_required(s) and s.key not in self._values]
 
     @property
     def can_complete(self) -> bool:

@@ -154,6 +154,7 @@ def _write_all(
                 unit=c.unit,
                 routes=c.routes,
                 single_dose=c.single_dose,
+                packaging=c.packaging,
                 curated=True,
                 terms=c.terms,
                 notes=tuple((n.kind, n.text, n.source) for n in c.notes),
@@ -212,6 +213,7 @@ def _write_all(
                     s.stop_answer,
                     s.stop_message,
                     s.switch_to,
+                    s.required_for,
                 )
                 for s in t.steps
             ],
@@ -219,7 +221,19 @@ def _write_all(
 
     w.add_synonyms(data.synonyms)
     w.rebuild_vocabulary()
-    w.set_code_sets({s: (cs.release, cs.source) for s, cs in data.code_sets.items()})
+    w.set_code_sets(
+        {
+            s: (cs.release, cs.source, cs.effective_from, cs.effective_through)
+            for s, cs in data.code_sets.items()
+        }
+    )
+    if data.mue is not None:
+        w.replace_mue(
+            data.mue.rows,
+            data.mue.effective,
+            data.mue.effective_through,
+            data.mue.source,
+        )
     w.write_meta(
         {
             "schema_version": str(SCHEMA_VERSION),

@@ -15,12 +15,21 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from desktop.reference.keys import RELATIONS, ROUTES, STATUSES, STEP_KINDS, SYSTEMS, UNITS
+from desktop.reference.keys import (
+    PACKAGING,
+    RELATIONS,
+    ROUTES,
+    STATUSES,
+    STEP_KINDS,
+    SYSTEMS,
+    UNITS,
+)
 
 CURATED_SYSTEMS = ("CPT", "HCPCS")
 CURATED_KINDS = ("procedure", "drug", "modifier", "service")
 NOTE_KINDS = ("billing", "payer", "clinical", "documentation", "status")
 CURATED_FILES = ("cpt.toml", "hcpcs.toml")
+MUE_FILE = "mue.toml"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -75,6 +84,7 @@ class CuratedCode:
     unit_amount: Decimal | None = None
     unit: str | None = None
     single_dose: bool = False
+    packaging: str | None = None
     notes: tuple[Note, ...] = ()
     questions: tuple[Question, ...] = ()
     xrefs: tuple[Xref, ...] = ()
@@ -90,6 +100,7 @@ class Step:
     stop_answer: str | None
     stop_message: str | None
     switch_to: str | None
+    required_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,24 @@ class CodeSet:
     system: str
     release: str
     source: str
+    effective_from: str | None = None
+    effective_through: str | None = None
+
+
+@dataclass(frozen=True)
+class MueRecord:
+    code: str
+    units: int
+    indicator: int
+    rationale: str
+
+
+@dataclass
+class MueSet:
+    effective: str
+    effective_through: str | None
+    source: str
+    rows: list[MueRecord]
 
 
 @dataclass
@@ -118,6 +147,7 @@ class CuratedData:
     codes: list[CuratedCode] = field(default_factory=list)
     synonyms: list[tuple[str, str]] = field(default_factory=list)
     templates: list[Template] = field(default_factory=list)
+    mue: MueSet | None = None
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -218,6 +248,15 @@ def _read_code(rec: dict[str, Any], path: Path, index: int, sources: dict[str, A
             raise BuildError(path, where, "billing_unit amount must be a positive number")
     elif kind == "drug":
         raise BuildError(path, where, "missing required field 'billing_unit' for a drug")
+    packaging = _text(rec, "packaging", path, where, required=kind == "drug") or None
+    if packaging is not None and packaging not in PACKAGING:
+        raise BuildError(
+            path, where, f"unknown packaging '{packaging}' (allowed: {', '.join(PACKAGING)})"
+        )
+    if "single_dose_container" in rec:
+        raise BuildError(
+            path, where, "'single_dose_container' is replaced by packaging = \"single_dose\" ..."
+        )
     routes = _str_list(rec, "routes", path, where)
     for r in routes:
         if r not in ROUTES:
@@ -263,7 +302,8 @@ def _read_code(rec: dict[str, Any], path: Path, index: int, sources: dict[str, A
         routes=routes,
         unit_amount=unit_amount,
         unit=unit,
-        single_dose=_bool(rec, "single_dose_container", path, where, False),
+        single_dose=packaging == "single_dose",
+        packaging=packaging,
         notes=notes,
         questions=questions,
         xrefs=xrefs,
@@ -302,6 +342,7 @@ def _read_templates(path: Path, sources: dict[str, Any]) -> list[Template]:
                     stop_answer,
                     stop_message,
                     switch_to,
+                    tuple(c.upper() for c in _str_list(s, "required_for", path, where)),
                 )
             )
         if not steps:
@@ -338,7 +379,11 @@ def read_curated(data_dir: Path) -> CuratedData:
                 ds_path, system, f"unknown code system (allowed: {', '.join(SYSTEMS)})"
             )
         code_sets[system] = CodeSet(
-            system, _text(rec, "release", ds_path, system), _source(rec, sources, ds_path, system)
+            system,
+            _text(rec, "release", ds_path, system),
+            _source(rec, sources, ds_path, system),
+            _date(rec, "effective_from", ds_path, system),
+            _date(rec, "effective_through", ds_path, system),
         )
     for system in SYSTEMS:
         if system not in code_sets:
@@ -367,4 +412,38 @@ def read_curated(data_dir: Path) -> CuratedData:
         for means in _str_list(rec, "means", syn_path, term):
             data.synonyms.append((term, means.lower()))
     data.templates = _read_templates(data_dir / "checklists.toml", sources)
+    data.mue = _read_mue(data_dir / MUE_FILE, sources)
     return data
+
+
+def _read_mue(path: Path, sources: dict[str, Any]) -> MueSet | None:
+    """The committed CMS MUE subset (optional: a data folder without it has no MUEs)."""
+    if not path.is_file():
+        return None
+    doc = _load_toml(path)
+    effective = _date(doc, "effective", path, "")
+    if effective is None:
+        raise BuildError(path, "", "missing required field 'effective'")
+    rows: list[MueRecord] = []
+    seen: set[str] = set()
+    for i, row in enumerate(doc.get("rows", []), 1):
+        ok = (
+            isinstance(row, list)
+            and len(row) == 4
+            and isinstance(row[0], str)
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in row[1:3])
+            and isinstance(row[3], str)
+        )
+        if not ok or not (row[1] >= 0 and row[2] in (1, 2, 3)):
+            raise BuildError(path, f"row #{i}", "expected [code, units, indicator 1-3, rationale]")
+        code = row[0].strip().upper()
+        if code in seen:
+            raise BuildError(path, code, "duplicate code")
+        seen.add(code)
+        rows.append(MueRecord(code, row[1], row[2], row[3].strip()))
+    return MueSet(
+        effective,
+        _date(doc, "effective_through", path, ""),
+        _source(doc, sources, path, ""),
+        rows,
+    )

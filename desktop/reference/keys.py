@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 # Bump together with ``PRAGMA user_version`` in schema.sql.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: The code systems of the bundled data, in the order results and lists show them.
 SYSTEMS = ("CPT", "HCPCS", "ICD-10-CM")
@@ -29,6 +29,8 @@ STEP_TICK, STEP_YES_NO, STEP_DRUG_DOSE = STEP_KINDS
 RELATIONS = ("use_instead", "report_with", "see_also")
 #: A code's status (schema.sql checks the same list).
 STATUSES = ("active", "deleted", "not_for_new_use")
+#: How a drug comes: single-dose containers (JZ/JW apply for Medicare), multi-dose, or both.
+PACKAGING = ("single_dose", "multi_dose", "both")
 
 _TERM_WORD = re.compile(r"[^\W_]+")
 #: A word the typo corrector may suggest: lower-case letters only (vocabulary table).

@@ -1,6 +1,6 @@
 -- QuickRef reference database. Built by desktop/reference/build.py, opened read-only.
 -- Bump SCHEMA_VERSION in keys.py and user_version here together.
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 -- Key/value metadata: schema_version, data_version, build_time, inputs_digest, checksum, ...
 CREATE TABLE meta (
@@ -23,7 +23,9 @@ CREATE TABLE code_sets (
     release   TEXT NOT NULL,
     source_id TEXT NOT NULL REFERENCES sources(id),
     codes     INTEGER NOT NULL,
-    billable  INTEGER NOT NULL
+    billable  INTEGER NOT NULL,
+    effective_from    TEXT,                  -- ISO date the release took effect
+    effective_through TEXT                   -- ISO date it stays in force (last day)
 ) WITHOUT ROWID;
 
 CREATE TABLE codes (
@@ -43,7 +45,8 @@ CREATE TABLE codes (
     unit_amount      TEXT,                   -- HCPCS drugs: billing unit amount, decimal text
     unit             TEXT,                   -- mg | mcg | g | units | mL
     routes           TEXT NOT NULL DEFAULT '',  -- space separated: IM SC IV
-    single_dose      INTEGER NOT NULL DEFAULT 0,
+    single_dose      INTEGER NOT NULL DEFAULT 0,  -- 1 when packaging = 'single_dose'
+    packaging        TEXT CHECK (packaging IN ('single_dose', 'multi_dose', 'both')),  -- drugs
     curated          INTEGER NOT NULL DEFAULT 0, -- 1: reviewed injection content (ranked first)
     source_id        TEXT NOT NULL REFERENCES sources(id),
     UNIQUE (system, code)
@@ -138,6 +141,7 @@ CREATE TABLE checklist_steps (
     stop_answer  TEXT,
     stop_message TEXT,
     switch_to    TEXT,
+    required_for TEXT NOT NULL DEFAULT '',   -- space separated codes that make the step required
     PRIMARY KEY (template_id, ord),
     UNIQUE (template_id, key)
 ) WITHOUT ROWID;
@@ -156,3 +160,15 @@ CREATE VIRTUAL TABLE fts_bulk USING fts5 (
     content = '',
     tokenize = "unicode61 remove_diacritics 2"
 );
+
+-- CMS NCCI Medically Unlikely Edits, practitioner services: the most units of a code
+-- one practitioner reports for one patient (per line or per day, by indicator).
+CREATE TABLE mue (
+    code_key  TEXT PRIMARY KEY,
+    code      TEXT NOT NULL,
+    units     INTEGER NOT NULL,
+    indicator INTEGER NOT NULL CHECK (indicator IN (1, 2, 3)),
+    rationale TEXT NOT NULL,
+    effective TEXT NOT NULL,                 -- ISO date of the CMS quarter
+    source_id TEXT NOT NULL REFERENCES sources(id)
+) WITHOUT ROWID;

@@ -7,6 +7,7 @@ or damaged file raises :class:`ReferenceDataError` with a message that says what
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ class CodeRecord:
     terminated: str | None
     billing_unit: BillingUnit | None
     routes: tuple[str, ...]
-    single_dose: bool
+    single_dose: bool  # packaging == "single_dose"
     terms: tuple[str, ...]
     source: Source
     notes: tuple[Note, ...]
@@ -102,6 +103,7 @@ class CodeRecord:
     parent: CodeSummary | None
     children: tuple[CodeSummary, ...]
     block: tuple[str, str] | None  # (id, title) for ICD-10-CM
+    packaging: str | None = None  # drugs: single_dose | multi_dose | both (from the label)
 
     @property
     def code(self) -> str:
@@ -126,6 +128,11 @@ class ChecklistStep:
     stop_answer: str | None
     stop_message: str | None
     switch_to: str | None
+    required_for: tuple[str, ...] = ()  # drug codes for which this step is required
+
+    def required_with(self, drug_code: str | None) -> bool:
+        """Whether the step must be done when ``drug_code`` is the drug recorded."""
+        return self.required or (drug_code is not None and drug_code.upper() in self.required_for)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +152,99 @@ class CodeSetInfo:
     source_id: str
     codes: int
     billable: int
+    effective_from: str | None = None
+    effective_through: str | None = None
+
+    def current(self, today: dt.date | None = None) -> bool:
+        """True when ``today`` lies inside the release's window (no window: True)."""
+        return _in_window(self.effective_from, self.effective_through, today)
+
+
+#: What to get when a code set is past its window: (who publishes it, the file to import).
+UPDATE_SOURCES: dict[str, tuple[str, str]] = {
+    "ICD-10-CM": (
+        "CDC (NCHS)",
+        "the ICD-10-CM tabular list XML for the current fiscal year "
+        "(https://www.cdc.gov/nchs/icd/icd-10-cm/files.html)",
+    ),
+    "HCPCS": (
+        "CMS",
+        "the current quarter's HCPCS Level II alpha-numeric file "
+        "(https://www.cms.gov/medicare/coding-billing/healthcare-common-procedure-system/"
+        "quarterly-update)",
+    ),
+    "CPT": ("AMA", "the current CPT release (a licensed data file from the AMA)"),
+    "MUE": (
+        "CMS",
+        "the current quarter's Medically Unlikely Edits table, practitioner services, as CSV "
+        "(https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/"
+        "medicare-ncci-medically-unlikely-edits)",
+    ),
+}
+
+
+def _in_window(start: str | None, end: str | None, today: dt.date | None) -> bool:
+    day = (today or dt.date.today()).isoformat()
+    return (not start or start <= day) and (not end or day <= end)
+
+
+def stale_code_set_warnings(info: DatabaseInfo, today: dt.date | None = None) -> list[str]:
+    """One sentence a code set past its window: what is old and what to import."""
+    out: list[str] = []
+    sets = [(c.system, c.release, c.effective_from, c.effective_through) for c in info.code_sets]
+    if info.mue is not None:
+        m = info.mue
+        sets.append(
+            ("MUE", f"table effective {m.effective_from}", m.effective_from, m.effective_through)
+        )
+    for system, release, start, end in sets:
+        if _in_window(start, end, today):
+            continue
+        who, what = UPDATE_SOURCES.get(system, ("the publisher", "the current file"))
+        day = (today or dt.date.today()).isoformat()
+        if end and day > end:
+            out.append(
+                f"{system} {release} is out of date (in force until {end}). Get {what} from "
+                f"{who}, then use File > Import reference files."
+            )
+        else:
+            out.append(f"{system} {release} is not in force yet (from {start}).")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class MueSetInfo:
+    effective_from: str
+    effective_through: str | None
+    source_id: str
+    rows: int
+
+    def current(self, today: dt.date | None = None) -> bool:
+        return _in_window(self.effective_from, self.effective_through, today)
+
+
+@dataclass(frozen=True)
+class Mue:
+    """A CMS Medically Unlikely Edit: the most units of ``code`` one provider reports for
+    one patient, per claim line (indicator 1) or per day (2: policy, 3: clinical)."""
+
+    code: str
+    units: int
+    indicator: int
+    indicator_text: str
+    rationale: str
+    effective: str
+
+
+#: MUE adjudication indicators in words (as importers/cms_mue.py, kept here so the store
+#: does not import the importers). Source: sources.toml ``cms-mue-indicators``.
+MUE_INDICATORS: dict[int, str] = {
+    1: "Line edit: the limit applies to each claim line",
+    2: "Date of service edit, policy: the limit applies to all lines for the code on one day"
+    " (set by policy; not raised on appeal)",
+    3: "Date of service edit, clinical: the limit applies to all lines for the code on one day"
+    " (clinical; may be exceeded on appeal with records)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +258,7 @@ class DatabaseInfo:
     code_sets: tuple[CodeSetInfo, ...]
     sources: tuple[Source, ...]
     size_bytes: int
+    mue: MueSetInfo | None = None
 
 
 _SUMMARY_COLS = "id, system, code, title, billable, status, curated, kind"
@@ -282,12 +383,30 @@ class ReferenceStore:
     def info(self) -> DatabaseInfo:
         meta = self.meta()
         code_sets = tuple(
-            CodeSetInfo(str(s), str(r), str(src), int(str(n)), int(str(b)))
-            for s, r, src, n, b in self.query(
-                "SELECT system, release, source_id, codes, billable FROM code_sets"
+            CodeSetInfo(
+                str(s),
+                str(r),
+                str(src),
+                int(str(n)),
+                int(str(b)),
+                None if f is None else str(f),
+                None if t is None else str(t),
+            )
+            for s, r, src, n, b, f, t in self.query(
+                "SELECT system, release, source_id, codes, billable, effective_from,"
+                " effective_through FROM code_sets"
                 " ORDER BY CASE system WHEN 'CPT' THEN 0 WHEN 'HCPCS' THEN 1 ELSE 2 END"
             )
         )
+        mue = None
+        if meta.get("mue_effective_from"):
+            rows = self.query("SELECT count(*) FROM mue")
+            mue = MueSetInfo(
+                meta["mue_effective_from"],
+                meta.get("mue_effective_through") or None,
+                meta.get("mue_source", ""),
+                int(rows[0][0]),
+            )
         return DatabaseInfo(
             path=self.path,
             schema_version=int(meta.get("schema_version", "0")),
@@ -298,6 +417,7 @@ class ReferenceStore:
             code_sets=code_sets,
             sources=self.sources(),
             size_bytes=self.path.stat().st_size,
+            mue=mue,
         )
 
     def sources(self) -> tuple[Source, ...]:
@@ -340,7 +460,7 @@ class ReferenceStore:
     def record(self, code_id: int) -> CodeRecord | None:
         rows = self.query(
             f"SELECT {_SUMMARY_COLS}, description, effective, terminated, unit_amount, unit,"
-            " routes, single_dose, source_id, parent, block FROM codes WHERE id = ?",
+            " routes, single_dose, source_id, parent, block, packaging FROM codes WHERE id = ?",
             (code_id,),
         )
         if not rows:
@@ -358,6 +478,7 @@ class ReferenceStore:
             source_id,
             parent,
             block,
+            packaging,
         ) = row[8:]
         src = self.query(
             "SELECT id, title, publisher, url, licence FROM sources WHERE id = ?", (source_id,)
@@ -439,6 +560,28 @@ class ReferenceStore:
             parent=parent_summary,
             children=children,
             block=block_info,
+            packaging=None if packaging is None else str(packaging),
+        )
+
+    def mue(self, code: str) -> Mue | None:
+        """The CMS practitioner MUE for ``code``, or None when the table has none."""
+        key = code_key(code.strip())
+        if not key:
+            return None
+        rows = self.query(
+            "SELECT code, units, indicator, rationale, effective FROM mue WHERE code_key = ?",
+            (key,),
+        )
+        if not rows:
+            return None
+        c, units, indicator, rationale, effective = rows[0]
+        return Mue(
+            code=str(c),
+            units=int(units),
+            indicator=int(indicator),
+            indicator_text=MUE_INDICATORS.get(int(indicator), ""),
+            rationale=str(rationale),
+            effective=str(effective),
         )
 
     def drugs(self) -> list[CodeSummary]:
@@ -474,10 +617,11 @@ class ReferenceStore:
                 stop_answer=None if sa is None else str(sa),
                 stop_message=None if sm is None else str(sm),
                 switch_to=None if sw is None else str(sw),
+                required_for=tuple(str(rf or "").split()),
             )
-            for k, label, why, req, kind, sa, sm, sw in self.query(
-                "SELECT key, label, why, required, kind, stop_answer, stop_message, switch_to"
-                " FROM checklist_steps WHERE template_id = ? ORDER BY ord",
+            for k, label, why, req, kind, sa, sm, sw, rf in self.query(
+                "SELECT key, label, why, required, kind, stop_answer, stop_message, switch_to,"
+                " required_for FROM checklist_steps WHERE template_id = ? ORDER BY ord",
                 (template_id,),
             )
         )

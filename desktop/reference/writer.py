@@ -24,10 +24,11 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from desktop.reference.keys import VOCABULARY_WORD, code_key, term_key
 
-__all__ = ["CodeFields", "ReferenceWriter", "StepRow", "decimal_text"]
+__all__ = ["CodeFields", "MueRow", "ReferenceWriter", "StepRow", "decimal_text"]
 
 #: columns :meth:`ReferenceWriter.update_code` may set
 UPDATABLE = (
@@ -72,6 +73,7 @@ class CodeFields:
     unit: str | None = None
     routes: tuple[str, ...] = ()
     single_dose: bool = False
+    packaging: str | None = None  # single_dose | multi_dose | both (drugs)
     curated: bool = False
     terms: tuple[str, ...] = ()
     notes: tuple[tuple[str, str, str], ...] = ()  # (kind, text, source)
@@ -88,6 +90,20 @@ class StepRow:
     stop_answer: str | None = None
     stop_message: str | None = None
     switch_to: str | None = None
+    required_for: tuple[str, ...] = ()  # drug codes for which an optional step is required
+
+
+class MueRow(Protocol):
+    """One row of the CMS practitioner MUE table (the build's and the importer's rows)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def units(self) -> int: ...
+    @property
+    def indicator(self) -> int: ...
+    @property
+    def rationale(self) -> str: ...
 
 
 FtsState = tuple[bool, tuple[str, ...]]
@@ -109,13 +125,19 @@ class ReferenceWriter:
             (sid, title, publisher, url, licence),
         )
 
-    def set_code_sets(self, releases: Mapping[str, tuple[str, str]]) -> None:
-        """Set (system -> (release, source id)) and refresh every set's counts."""
-        for system, (release, source_id) in releases.items():
+    def set_code_sets(
+        self, releases: Mapping[str, tuple[str, str, str | None, str | None]]
+    ) -> None:
+        """Set (system -> (release, source id, effective from, effective through)) and
+        refresh every set's counts."""
+        for system, (release, source_id, start, end) in releases.items():
             self.con.execute(
-                "INSERT INTO code_sets VALUES (?,?,?,0,0) ON CONFLICT (system)"
-                " DO UPDATE SET release = excluded.release, source_id = excluded.source_id",
-                (system, release, source_id),
+                "INSERT INTO code_sets (system, release, source_id, codes, billable,"
+                " effective_from, effective_through) VALUES (?,?,?,0,0,?,?) ON CONFLICT (system)"
+                " DO UPDATE SET release = excluded.release, source_id = excluded.source_id,"
+                " effective_from = excluded.effective_from,"
+                " effective_through = excluded.effective_through",
+                (system, release, source_id, start, end),
             )
         self.con.execute(
             "UPDATE code_sets SET"
@@ -123,6 +145,27 @@ class ReferenceWriter:
             " billable = (SELECT count(*) FROM codes c"
             "             WHERE c.system = code_sets.system AND c.billable = 1)"
         )
+
+    def replace_mue(
+        self, rows: Iterable[MueRow], effective: str, through: str | None, source_id: str
+    ) -> int:
+        """Replace the whole MUE table with ``rows`` (one quarter) and record its window."""
+        self.con.execute("DELETE FROM mue")
+        n = 0
+        for m in rows:
+            self.con.execute(
+                "INSERT INTO mue VALUES (?,?,?,?,?,?,?)",
+                (code_key(m.code), m.code, m.units, m.indicator, m.rationale, effective, source_id),
+            )
+            n += 1
+        self.write_meta(
+            {
+                "mue_effective_from": effective,
+                "mue_effective_through": through or "",
+                "mue_source": source_id,
+            }
+        )
+        return n
 
     def write_meta(self, meta: Mapping[str, str]) -> None:
         self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", sorted(meta.items()))
@@ -139,7 +182,8 @@ class ReferenceWriter:
         self.con.execute(
             "INSERT INTO codes (id, system, code, code_key, kind, title, description, billable,"
             " status, effective, terminated, parent, block, unit_amount, unit, routes,"
-            " single_dose, curated, source_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " single_dose, packaging, curated, source_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 code_id,
                 c.system,
@@ -158,6 +202,7 @@ class ReferenceWriter:
                 c.unit,
                 " ".join(c.routes),
                 int(c.single_dose),
+                c.packaging,
                 int(c.curated),
                 c.source_id,
             ),
@@ -355,7 +400,7 @@ class ReferenceWriter:
             (template_id, title, code_id, source_id),
         )
         self.con.executemany(
-            "INSERT INTO checklist_steps VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO checklist_steps VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     template_id,
@@ -368,6 +413,7 @@ class ReferenceWriter:
                     s.stop_answer,
                     s.stop_message,
                     s.switch_to,
+                    " ".join(s.required_for),
                 )
                 for i, s in enumerate(steps)
             ],

@@ -7,7 +7,7 @@ from html import escape
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop import __version__
-from desktop.reference.store import ReferenceStore
+from desktop.reference.store import ReferenceStore, stale_code_set_warnings
 
 CPT_NOTICE = (
     "CPT is a registered trademark of the American Medical Association; QuickRef's CPT "
@@ -25,6 +25,8 @@ def about_html(store: ReferenceStore) -> str:
         f"<li>{escape(c.system)}: {escape(c.release)} ({c.codes:,} codes)</li>"
         for c in info.code_sets
     )
+    stale = "".join(f"<li>{escape(w)}</li>" for w in stale_code_set_warnings(info))
+    warning = f'<h3>Out of date</h3><ul class="warn">{stale}</ul>' if stale else ""
     sources = "".join(
         f"<li><b>{escape(s.title)}</b> ({escape(s.publisher)})<br>{escape(s.licence)}</li>"
         for s in store.sources()
@@ -33,7 +35,7 @@ def about_html(store: ReferenceStore) -> str:
         f"<h2>QuickRef {escape(__version__)}</h2>"
         "<p>An offline coding quick reference for clinic injections.</p>"
         f"<p>Reference data version {escape(info.data_version)} "
-        f"(released {escape(info.released)})</p><ul>{sets}</ul>"
+        f"(released {escape(info.released)})</p><ul>{sets}</ul>{warning}"
         f"<p><b>{escape(NO_NETWORK)}</b></p>"
         f"<p>{escape(CPT_NOTICE)}</p>"
         "<p>HCPCS Level II descriptors (CMS) and ICD-10-CM titles (CDC) are public domain "

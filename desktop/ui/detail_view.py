@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from desktop.reference.store import ChecklistTemplate, CodeRecord, CodeSummary, CrossRef
+from desktop.reference.store import ChecklistTemplate, CodeRecord, CodeSummary, CrossRef, Mue
 
 CODE_SCHEME = "code"
 CHECKLIST_SCHEME = "checklist"
@@ -135,6 +135,7 @@ def record_html(
     templates: Sequence[ChecklistTemplate] = (),
     licensed_text: str | None = None,
     pinned: bool = False,
+    mue: Mue | None = None,
 ) -> str:
     """The detail page of one code (HTML for ``QTextBrowser``)."""
     s = rec.summary
@@ -161,8 +162,26 @@ def record_html(
         facts.append(("Billing unit", escape(str(rec.billing_unit))))
     if rec.routes:
         facts.append(("Routes", escape(", ".join(rec.routes))))
-    if rec.single_dose:
+    packaging = {
+        "single_dose": "single-dose (JZ / JW apply for Medicare Part B)",
+        "multi_dose": "multi-dose (no JZ / JW)",
+        "both": "single-dose and multi-dose both exist: check the vial used",
+    }
+    if rec.packaging in packaging:
+        facts.append(("Container", packaging[rec.packaging or ""]))
+    elif rec.single_dose:
         facts.append(("Container", "single-dose"))
+    if mue is not None:
+        facts.append(
+            (
+                "Medicare MUE",
+                escape(
+                    f"{mue.units} unit{'' if mue.units == 1 else 's'} "
+                    f"(CMS practitioner table effective {mue.effective}). "
+                    f"{mue.indicator_text}. Rationale: {mue.rationale}."
+                ),
+            )
+        )
     if rec.terms:
         facts.append(("Also known as", escape(", ".join(rec.terms))))
     if rec.block:
@@ -246,9 +265,9 @@ class DetailView(QTextBrowser):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.anchorClicked.connect(self._on_anchor)
-        self._shown: tuple[CodeRecord, tuple[ChecklistTemplate, ...], str | None, bool] | None = (
-            None
-        )
+        self._shown: (
+            tuple[CodeRecord, tuple[ChecklistTemplate, ...], str | None, bool, Mue | None] | None
+        ) = None
         self.show_empty()
 
     @property
@@ -261,8 +280,9 @@ class DetailView(QTextBrowser):
         templates: Sequence[ChecklistTemplate] = (),
         licensed_text: str | None = None,
         pinned: bool = False,
+        mue: Mue | None = None,
     ) -> None:
-        self._shown = (rec, tuple(templates), licensed_text, pinned)
+        self._shown = (rec, tuple(templates), licensed_text, pinned, mue)
         self._render()
         self.setAccessibleDescription(f"{rec.code} ({rec.system}): {rec.title}")
 
@@ -276,7 +296,8 @@ class DetailView(QTextBrowser):
         if self._shown is None:
             self.setHtml(empty_html(palette))
         else:
-            self.setHtml(record_html(self._shown[0], palette, *self._shown[1:]))
+            rec, templates, licensed, pinned, mue = self._shown
+            self.setHtml(record_html(rec, palette, templates, licensed, pinned, mue))
         self.verticalScrollBar().setValue(0)
 
     def changeEvent(self, event: QEvent) -> None:

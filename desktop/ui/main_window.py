@@ -55,7 +55,13 @@ from PySide6.QtWidgets import (
 
 from desktop.records.store import UserDataError, UserStore
 from desktop.reference.search import SYSTEMS, SearchEngine, SearchResponse, clean_query
-from desktop.reference.store import CodeRecord, ReferenceDataError, ReferenceStore
+from desktop.reference.store import (
+    CodeRecord,
+    Mue,
+    ReferenceDataError,
+    ReferenceStore,
+    stale_code_set_warnings,
+)
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.detail_view import DetailView
 from desktop.ui.navigation import NavigationHistory
@@ -373,12 +379,21 @@ class MainWindow(QMainWindow):
         self.data_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         status.addPermanentWidget(self.data_label)
 
+    def _mue(self, rec: CodeRecord) -> Mue | None:
+        try:
+            return self.store.mue(rec.code) if rec.system in ("CPT", "HCPCS") else None
+        except ReferenceDataError:
+            return None
+
     def _update_data_label(self) -> None:
         try:
             info = self.store.info()
             releases = " · ".join(f"{c.system} {c.release}" for c in info.code_sets)
-            self.data_label.setText(f"Data {info.data_version} · {releases}")
-            self.data_label.setToolTip(f"Reference database: {info.path}")
+            stale = stale_code_set_warnings(info)
+            old = ", ".join(w.split()[0] for w in stale if "out of date" in w)
+            warn = f" · Out of date: {old} (Help > About says what to import)" if old else ""
+            self.data_label.setText(f"Data {info.data_version} · {releases}{warn}")
+            self.data_label.setToolTip("\n".join([f"Reference database: {info.path}", *stale]))
         except ReferenceDataError as exc:
             self.data_label.setText("Reference data unreadable")
             self.data_label.setToolTip(str(exc))
@@ -625,7 +640,7 @@ class MainWindow(QMainWindow):
             return None
         licensed = self.licensed_text(rec.system, rec.code)
         pinned = (rec.system, rec.code) in self._pinned
-        self.detail.show_record(rec, templates, licensed, pinned)
+        self.detail.show_record(rec, templates, licensed, pinned, self._mue(rec))
         if push:
             self.history.push((rec.system, rec.code))
             self._update_nav_actions()

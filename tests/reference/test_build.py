@@ -76,6 +76,7 @@ billable = true
 status = "active"
 source = "cms"
 billing_unit = { amount = 1000, unit = "mcg" }
+packaging = "both"
 """
 SYNONYMS = """
 [[synonym]]

@@ -102,5 +102,5 @@ def test_vocabulary_and_counts_follow_the_codes(con: sqlite3.Connection) -> None
     assert vocab["zyzzogeton"] == 1 and vocab["zyzzo"] == 1
     after = con.execute("SELECT codes, billable FROM code_sets WHERE system = 'HCPCS'").fetchone()
     assert after == (before[0] + 1, before[1] + 1)
-    w.set_code_sets({"LOCAL": ("clinic additions", source)})
+    w.set_code_sets({"LOCAL": ("clinic additions", source, None, None)})
     assert con.execute("SELECT codes FROM code_sets WHERE system = 'LOCAL'").fetchone() == (0,)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.reference.importers import (
+    cms_mue,
     cpt_licensed,
     hcpcs_csv,
     hcpcs_fixed,
@@ -27,6 +28,7 @@ __all__ = ["FORMATS", "REGISTRY", "FormatInfo", "detect_format", "format_info"]
 #: file last: it is recognised by any code<TAB>text line among the first ones).
 REGISTRY: tuple[FormatInfo, ...] = (
     icd10cm_tabular.INFO,
+    cms_mue.INFO,
     icd10cm_order.INFO,
     hcpcs_fixed.INFO,
     hcpcs_csv.INFO,

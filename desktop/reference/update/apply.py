@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from desktop.reference.currency import release_window
 from desktop.reference.importers import (
+    cms_mue,
     format_info,
     hcpcs_csv,
     hcpcs_fixed,
@@ -263,6 +265,8 @@ def import_codes(
 ) -> int:
     """Apply the file ``path`` of format ``fmt``; the number of records read."""
     info = format_info(fmt)
+    if fmt == cms_mue.FORMAT:
+        return import_mue(apply, path, progress)
     if fmt == local_csv.FORMAT:
         apply.w.add_source(LOCAL_SOURCE, "This clinic's own additions", *_credit(fmt))
         n = 0
@@ -305,6 +309,25 @@ def import_codes(
     apply.delete_absent(path, system, terminated)
     releases[system] = (release, source_id)
     return n
+
+
+def import_mue(apply: Apply, path: Path, progress: Callable[[int, int], None]) -> int:
+    """Replace the MUE table with a later quarter of CMS's practitioner table."""
+    effective, through = release_window("MUE", "", path.name)
+    if effective is None:
+        raise ImportFileError(
+            path,
+            None,
+            "the file name does not say which quarter it is: keep CMS's name "
+            "(..._Eff_MM-DD-YYYY.csv)",
+        )
+    source_id = "import-" + re.sub(r"[^A-Za-z0-9._-]+", "-", path.name)
+    apply.w.add_source(
+        source_id,
+        f"CMS NCCI Medically Unlikely Edits, practitioner services ({path.name})",
+        *_credit(cms_mue.FORMAT),
+    )
+    return apply.w.replace_mue(cms_mue.read_mue(path, progress), effective, through, source_id)
 
 
 def _credit(fmt: str) -> tuple[str, str, str]:

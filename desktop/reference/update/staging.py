@@ -29,6 +29,7 @@ from typing import IO
 
 from desktop.fileio import fsync_file
 from desktop.reference import checksum, paths
+from desktop.reference.currency import release_window
 from desktop.reference.importers import cpt_licensed, detect_format
 from desktop.reference.importers.common import ImportFileError
 from desktop.reference.keys import SCHEMA_VERSION
@@ -330,7 +331,9 @@ def _run(
             report(0.78, "Updating the search index")
             apply.resolve_xrefs()
             apply.w.rebuild_vocabulary()
-            apply.w.set_code_sets(releases)
+            apply.w.set_code_sets(
+                {s: (r, src, *release_window(s, r, r)) for s, (r, src) in releases.items()}
+            )
             update.data_version = _write_meta(apply.w, imported)
             report(0.82, "Checking the search index")
             apply.w.check_fts()
