@@ -48,9 +48,13 @@ def _parser() -> argparse.ArgumentParser:
 
     u = sub.add_parser("units", help="billing units of a HCPCS drug code for a dose")
     u.add_argument("code")
-    u.add_argument("amount")
-    u.add_argument("unit")
+    u.add_argument("amount", help='the dose, with or without its unit: 1, "1 g", 500mg')
+    u.add_argument("unit", nargs="?", help="g, mg, mcg, units or mL (if not in the amount)")
     u.add_argument("--json", action="store_true")
+
+    from desktop.commands import check as check_command
+
+    check_command.add_parser(sub)
 
     db = sub.add_parser("db", help="the reference database")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -125,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_show(store, args)
             if args.command == "units":
                 return _cmd_units(store, args)
+            if args.command == "check":
+                from desktop.commands import check as check_command
+
+                return check_command.run(store, args)
             return _cmd_info(store, args)
     except ReferenceDataError as exc:
         print(f"quickref: {exc}", file=sys.stderr)
@@ -318,6 +326,7 @@ def _cmd_units(store: Any, args: argparse.Namespace) -> int:
                     "unit": du.billing_unit.unit,
                 },
                 "units": du.units,
+                "warnings": list(du.warnings),
             }
         )
     else:
@@ -325,6 +334,8 @@ def _cmd_units(store: Any, args: argparse.Namespace) -> int:
             f"{du.code} x {du.units}  ({format(du.dose_amount, 'f')} {du.dose_unit}, "
             f"billed per {du.billing_unit})"
         )
+        for warning in du.warnings:
+            print(f"Warning: {warning}")
     return EXIT_OK
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.reference import checksum
+from desktop.reference.billing import ruledata
 from desktop.reference.importers import icd10cm_tabular
 from desktop.reference.keys import SCHEMA_VERSION, code_key, term_key
 from desktop.reference.paths import bundled_data_dir, default_reference_db
@@ -30,14 +31,15 @@ SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
 SYSTEMS = ("CPT", "HCPCS", "ICD-10-CM")
 CURATED_SYSTEMS = ("CPT", "HCPCS")
-CURATED_KINDS = ("procedure", "drug", "modifier", "service")
+CURATED_KINDS = ("procedure", "drug", "modifier", "service", "vaccine")
+VACCINE_GROUPS = ("influenza", "pneumococcal", "hepatitis_b", "covid19", "other")
 STATUSES = ("active", "deleted", "not_for_new_use")
 UNITS = ("mg", "mcg", "g", "units", "mL")
-ROUTES = ("IM", "SC", "IV", "ID")
+ROUTES = ("IM", "SC", "IV", "ID", "IN")
 RELATIONS = ("use_instead", "report_with", "see_also")
 NOTE_KINDS = ("billing", "payer", "clinical", "documentation", "status")
-STEP_KINDS = ("tick", "yes_no", "drug_dose")
-CURATED_FILES = ("cpt.toml", "hcpcs.toml")
+STEP_KINDS = ("tick", "yes_no", "drug_dose", "choice", "vaccines")
+CURATED_FILES = ("cpt.toml", "hcpcs.toml", "vaccines.toml")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WORD = re.compile(r"^[a-z][a-z]+$")
 
@@ -99,6 +101,8 @@ class CuratedCode:
     notes: tuple[Note, ...] = ()
     questions: tuple[Question, ...] = ()
     xrefs: tuple[Xref, ...] = ()
+    vaccine_group: str | None = None
+    components: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class Step:
     stop_answer: str | None
     stop_message: str | None
     switch_to: str | None
+    options: tuple[tuple[str, str], ...] = ()  # choice steps: (value, label)
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,7 @@ class CuratedData:
     code_sets: dict[str, CodeSet]
     codes: list[CuratedCode] = field(default_factory=list)
     synonyms: list[tuple[str, str]] = field(default_factory=list)
+    rules: dict[str, str] = field(default_factory=dict)  # billing rule files as JSON
     templates: list[Template] = field(default_factory=list)
 
 
@@ -239,6 +245,15 @@ def _read_code(rec: dict[str, Any], path: Path, index: int, sources: dict[str, A
             raise BuildError(path, where, "billing_unit amount must be a positive number")
     elif kind == "drug":
         raise BuildError(path, where, "missing required field 'billing_unit' for a drug")
+    vaccine_group: str | None = None
+    components: int | None = None
+    if kind == "vaccine":
+        vaccine_group = _choice(rec, "vaccine_group", VACCINE_GROUPS, path, where)
+        components = rec.get("components")
+        if not isinstance(components, int) or isinstance(components, bool) or components < 1:
+            raise BuildError(
+                path, where, "a vaccine needs 'components', a whole number of 1 or more"
+            )
     routes = _str_list(rec, "routes", path, where)
     for r in routes:
         if r not in ROUTES:
@@ -288,6 +303,8 @@ def _read_code(rec: dict[str, Any], path: Path, index: int, sources: dict[str, A
         notes=notes,
         questions=questions,
         xrefs=xrefs,
+        vaccine_group=vaccine_group,
+        components=components,
     )
 
 
@@ -313,6 +330,14 @@ def _read_templates(path: Path, sources: dict[str, Any]) -> list[Template]:
                 stop_answer = _choice(s, "stop_answer", ("yes", "no"), path, where)
                 stop_message = _text(s, "stop_message", path, where)
                 switch_to = _text(s, "switch_to", path, where, required=False) or None
+            options: tuple[tuple[str, str], ...] = ()
+            if kind == "choice":
+                raw = s.get("option", [])
+                if not isinstance(raw, list) or len(raw) < 2:
+                    raise BuildError(path, where, "a choice step needs two or more [[option]]s")
+                options = tuple(
+                    (_text(o, "value", path, where), _text(o, "label", path, where)) for o in raw
+                )
             steps.append(
                 Step(
                     key,
@@ -323,6 +348,7 @@ def _read_templates(path: Path, sources: dict[str, Any]) -> list[Template]:
                     stop_answer,
                     stop_message,
                     switch_to,
+                    options,
                 )
             )
         if not steps:
@@ -388,6 +414,10 @@ def read_curated(data_dir: Path) -> CuratedData:
         for means in _str_list(rec, "means", syn_path, term):
             data.synonyms.append((term, means.lower()))
     data.templates = _read_templates(data_dir / "checklists.toml", sources)
+    try:
+        data.rules = ruledata.read_rule_files(data_dir, set(sources))
+    except ruledata.RuleDataError as exc:
+        raise BuildError(exc.file, exc.where, exc.message) from None
     return data
 
 
@@ -397,7 +427,7 @@ def read_curated(data_dir: Path) -> CuratedData:
 def inputs_digest(data_dir: Path, icd_xml: Path) -> str:
     """A digest of everything the output depends on: sources, schema and build code."""
     h = hashlib.sha256()
-    files = [SCHEMA_FILE, Path(__file__), Path(icd10cm_tabular.__file__)]
+    files = [SCHEMA_FILE, Path(__file__), Path(icd10cm_tabular.__file__), Path(ruledata.__file__)]
     files += sorted(p for p in data_dir.glob("*.toml"))
     for p in files:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
@@ -590,7 +620,8 @@ def _write_all(
             "INSERT INTO checklist_templates VALUES (?,?,?,?)", (t.id, t.title, tid, t.source)
         )
         con.executemany(
-            "INSERT INTO checklist_steps VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO checklist_steps (template_id, ord, key, label, why, required, kind,"
+            " stop_answer, stop_message, switch_to) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     t.id,
@@ -608,6 +639,7 @@ def _write_all(
             ],
         )
 
+    _write_billing_facts(con, data, ids)
     con.executemany("INSERT OR IGNORE INTO synonyms VALUES (?,?)", sorted(set(data.synonyms)))
     _write_vocabulary(con, data)
 
@@ -634,6 +666,30 @@ def _write_all(
     }
     con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
     return sum(counts.values())
+
+
+def _write_billing_facts(
+    con: sqlite3.Connection, data: CuratedData, ids: dict[tuple[str, str], int]
+) -> None:
+    """Vaccine groups and components, choice-step options and the billing rule files."""
+    con.executemany(
+        "UPDATE codes SET vaccine_group = ?, components = ? WHERE id = ?",
+        [
+            (c.vaccine_group, c.components, ids[(c.system, c.code)])
+            for c in data.codes
+            if c.kind == "vaccine"
+        ],
+    )
+    con.executemany(
+        "UPDATE checklist_steps SET options = ? WHERE template_id = ? AND key = ?",
+        [
+            (ruledata.options_json(s.options), t.id, s.key)
+            for t in data.templates
+            for s in t.steps
+            if s.options
+        ],
+    )
+    con.executemany("INSERT INTO rule_data VALUES (?,?)", sorted(data.rules.items()))
 
 
 def _write_vocabulary(con: sqlite3.Connection, data: CuratedData) -> None:

@@ -7,6 +7,7 @@ or damaged file raises :class:`ReferenceDataError` with a message that says what
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -101,6 +102,8 @@ class CodeRecord:
     parent: CodeSummary | None
     children: tuple[CodeSummary, ...]
     block: tuple[str, str] | None  # (id, title) for ICD-10-CM
+    vaccine_group: str | None = None  # vaccines: influenza | pneumococcal | hepatitis_b | ...
+    components: int | None = None  # vaccines: diseases protected against (90461)
 
     @property
     def code(self) -> str:
@@ -125,6 +128,7 @@ class ChecklistStep:
     stop_answer: str | None
     stop_message: str | None
     switch_to: str | None
+    options: tuple[tuple[str, str], ...] = ()  # choice steps: (value, label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +178,19 @@ def _summary(row: sqlite3.Row | tuple[object, ...]) -> CodeSummary:
         curated=bool(curated),
         kind=str(kind),
     )
+
+
+def _options(text: object) -> tuple[tuple[str, str], ...]:
+    """A choice step's options from their JSON text ([[value, label], ...])."""
+    if not text:
+        return ()
+    try:
+        data = json.loads(str(text))
+    except ValueError:
+        return ()
+    if not isinstance(data, list):
+        return ()
+    return tuple((str(o[0]), str(o[1])) for o in data if isinstance(o, list) and len(o) == 2)
 
 
 class ReferenceStore:
@@ -402,7 +419,42 @@ class ReferenceStore:
             parent=parent_summary,
             children=children,
             block=block_info,
+            **self._vaccine_facts(code_id, summary.kind),
         )
+
+    def _vaccine_facts(self, code_id: int, kind: str) -> dict[str, Any]:
+        if kind != "vaccine":
+            return {}
+        rows = self.query("SELECT vaccine_group, components FROM codes WHERE id = ?", (code_id,))
+        if not rows:
+            return {}
+        group, components = rows[0]
+        return {
+            "vaccine_group": None if group is None else str(group),
+            "components": None if components is None else int(components),
+        }
+
+    def ptp_edits(
+        self, codes: list[str]
+    ) -> list[tuple[str, str, str | None, str | None, int, str]]:
+        """NCCI PTP edits among ``codes``: (column 1, column 2, effective, deleted, modifier
+        indicator, rationale). Empty for an older file without the table."""
+        if len(codes) < 2:
+            return []
+        marks = ",".join("?" * len(codes))
+        try:
+            rows = self.query(
+                "SELECT column1, column2, effective, deleted, modifier, rationale FROM ptp_edits"
+                f" WHERE column1 IN ({marks}) AND column2 IN ({marks})",
+                [*codes, *codes],
+            )
+        except ReferenceDataError:
+            return []
+        return [
+            (str(c1), str(c2), None if e is None else str(e), None if d is None else str(d),
+             int(m), str(r))
+            for c1, c2, e, d, m, r in rows
+        ]  # fmt: skip
 
     def drugs(self) -> list[CodeSummary]:
         """Every code with a billing unit (HCPCS drugs), by code."""
@@ -437,10 +489,11 @@ class ReferenceStore:
                 stop_answer=None if sa is None else str(sa),
                 stop_message=None if sm is None else str(sm),
                 switch_to=None if sw is None else str(sw),
+                options=_options(opts),
             )
-            for k, label, why, req, kind, sa, sm, sw in self.query(
-                "SELECT key, label, why, required, kind, stop_answer, stop_message, switch_to"
-                " FROM checklist_steps WHERE template_id = ? ORDER BY ord",
+            for k, label, why, req, kind, sa, sm, sw, opts in self.query(
+                "SELECT key, label, why, required, kind, stop_answer, stop_message, switch_to,"
+                " options FROM checklist_steps WHERE template_id = ? ORDER BY ord",
                 (template_id,),
             )
         )
