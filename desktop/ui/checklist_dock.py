@@ -70,6 +70,7 @@ from desktop.records.store import UserDataError, UserStore
 from desktop.reference.search import SearchEngine
 from desktop.reference.store import ChecklistStep, ReferenceStore
 from desktop.reference.units import UnitError
+from desktop.ui.checklist_choice import ChoicePage, VaccinesPage
 from desktop.ui.checklist_model import ChecklistModel, DrugResultsModel, StatusRole
 
 UNITS = ("mcg", "mg", "g", "units", "mL")
@@ -322,10 +323,14 @@ class DrugDoseEditor(QWidget):
             return
         s = "" if drug.units == 1 else "s"
         text = f"= <b>{drug.units} billing unit{s}</b> of {drug.code} (per {drug.billing_unit})"
-        if drug.discarded is not None:
+        if drug.wasted:
             text += f"; discarded {format(drug.discarded, 'f')} {drug.unit} goes on a JW line"
+        elif drug.single_dose and drug.discarded == 0:
+            text += "; nothing discarded: JZ (Medicare)"
         elif drug.single_dose:
-            text += "; nothing discarded: JZ"
+            text += "; enter the amount discarded (0 if none): Medicare needs JZ or JW"
+        for warning in drug.warnings:
+            text += f"<br>Warning: {html.escape(warning)}"
         self.units_label.setText(text)
 
 
@@ -446,6 +451,12 @@ class ChecklistDock(QDockWidget):
         self.step_actions.addWidget(yes_no)
         self.step_actions.addWidget(self.drug_editor)
         self._yes_no_page = yes_no
+        self.choice_page = ChoicePage(box)
+        self.choice_page.chosen.connect(self.choose_current)
+        self.vaccines_page = VaccinesPage(self.book.reference, box)
+        self.vaccines_page.recorded.connect(self.record_vaccines)
+        self.step_actions.addWidget(self.choice_page)
+        self.step_actions.addWidget(self.vaccines_page)
         why_row = QHBoxLayout()
         why_row.addWidget(self.step_need, 1)
         why_row.addWidget(self.why_button)
@@ -608,8 +619,37 @@ class ChecklistDock(QDockWidget):
             self._toggle(step.key, not self._run.is_done(step.key))
         elif step.kind == "yes_no":
             self.no_button.setFocus()
+        elif step.kind == "choice":
+            if self.choice_page.buttons:
+                self.choice_page.buttons[0].setFocus()
+        elif step.kind == "vaccines":
+            self.vaccines_page.view.setFocus()
         else:
             self.drug_editor.search.setFocus()
+
+    def choose_current(self, value: str) -> None:
+        step = self._current_step()
+        run = self._run
+        if step is None or run is None or step.kind != "choice":
+            return
+        try:
+            run.choose(step.key, value)
+        except (UserDataError, ChecklistError) as exc:
+            self.banner.show_message("Not saved", str(exc))
+        self._sync()
+        self.view.setFocus()
+
+    def record_vaccines(self, codes: list[str]) -> None:
+        step = self._current_step()
+        run = self._run
+        if step is None or run is None or step.kind != "vaccines":
+            return
+        try:
+            run.set_vaccines(step.key, codes)
+        except (UserDataError, ChecklistError) as exc:
+            self.banner.show_message("Not saved", str(exc))
+        self._sync()
+        self.view.setFocus()
 
     def answer_current(self, yes: bool) -> None:
         step = self._current_step()
@@ -815,6 +855,12 @@ class ChecklistDock(QDockWidget):
             value = run.value(step.key)
             self.yes_button.setChecked(value == "yes")
             self.no_button.setChecked(value == "no")
+        elif step.kind == "choice":
+            self.choice_page.set_step(step, run.value(step.key))
+            self.step_actions.setCurrentWidget(self.choice_page)
+        elif step.kind == "vaccines":
+            self.vaccines_page.set_checked(run.vaccines)
+            self.step_actions.setCurrentWidget(self.vaccines_page)
         else:
             self.step_actions.setCurrentWidget(self.drug_editor)
 
@@ -901,11 +947,16 @@ class ChecklistDock(QDockWidget):
             if step is not None and step.kind == "yes_no" and key in (Qt.Key.Key_Y, Qt.Key.Key_N):
                 self.answer_current(key == Qt.Key.Key_Y)
                 return True
+            if step is not None and step.kind == "choice" and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+                value = self.choice_page.value_for_key(int(key) - int(Qt.Key.Key_0))
+                if value is not None:
+                    self.choose_current(value)
+                return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and step is not None:
                 if step.kind == "drug_dose":
                     self.drug_editor.search.setFocus()
-                elif step.kind == "yes_no":
-                    self.no_button.setFocus()
+                elif step.kind in ("yes_no", "choice", "vaccines"):
+                    self.toggle_current()
                 return True
         return super().eventFilter(watched, event)
 
