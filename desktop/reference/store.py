@@ -357,7 +357,7 @@ class ReferenceStore:
             _summary(r)
             for r in self.query(
                 f"SELECT {_SUMMARY_COLS} FROM codes WHERE code_key > ? AND code_key < ?"
-                " AND parent = ? AND system = ? ORDER BY code_key",
+                " AND parent = ? AND +system = ? ORDER BY code_key",
                 (
                     code_key(summary.code),
                     code_key(summary.code) + "~",

@@ -93,9 +93,9 @@ def units_for_code(
     The same function the checklist uses (through the billing module), so the CLI and
     the window answer alike, warnings included.
     """
-    from desktop.reference.billing.dose import drug_dose
+    from desktop.reference.billing.dose import drug_dose, drug_record
 
+    record = drug_record(store, code)
     d = drug_dose(store, code, dose, dose_unit)
-    record = store.get(d.code, "HCPCS")
-    assert record is not None and record.billing_unit is not None
+    assert record.billing_unit is not None
     return DoseUnits(d.code, d.dose, d.unit, record.billing_unit, d.units, d.warnings)

@@ -52,6 +52,7 @@ from desktop.reference.importers import (
     icd10cm_order,
     icd10cm_tabular,
     local_csv,
+    ncci_ptp,
 )
 from desktop.reference.importers.common import CodeRow, ImportFileError
 from desktop.reference.keys import SCHEMA_VERSION, code_key
@@ -79,6 +80,7 @@ FORMATS: dict[str, str] = {
     hcpcs_csv.FORMAT: "HCPCS Level II alpha-numeric file (CSV)",
     cpt_licensed.FORMAT: "CPT descriptors (AMA licensed file)",
     local_csv.FORMAT: "Clinic's own additions (QuickRef local CSV)",
+    ncci_ptp.FORMAT: ncci_ptp.DESCRIPTION,
 }
 FULL_SET_SYSTEM = {
     icd10cm_order.FORMAT: "ICD-10-CM",
@@ -168,6 +170,8 @@ def detect_format(path: Path) -> str:
         return hcpcs_csv.FORMAT
     if local_csv.looks_like(first):
         return local_csv.FORMAT
+    if ncci_ptp.looks_like(lines):
+        return ncci_ptp.FORMAT
     if cpt_licensed.looks_like(lines):
         return cpt_licensed.FORMAT
     raise ImportFileError(
@@ -838,6 +842,8 @@ def _import_codes(
 ) -> int:
     n = 0
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.name)
+    if fmt == ncci_ptp.FORMAT:
+        return ncci_ptp.write_ptp(apply.con, path, progress)
     if fmt == local_csv.FORMAT:
         apply.add_source(
             LOCAL_SOURCE,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -118,11 +119,9 @@ def parse_items(store: ReferenceStore, items: list[str] | tuple[str, ...] | str)
                 "modifiers: 96372, J1885x4, J1885*4, 99213-25, J1885x4-JZ, D51.0."
             )
         code = m.group("code")
-        found = store.find(code)
-        if not found:
+        record = _record(store, code)
+        if record is None:
             raise ClaimError(_unknown(store, code))
-        record = store.record(found[0].id)
-        assert record is not None
         try:
             units = Decimal(m.group("units")) if m.group("units") else Decimal(1)
         except InvalidOperation:  # pragma: no cover - the pattern rules it out
@@ -132,6 +131,25 @@ def parse_items(store: ReferenceStore, items: list[str] | tuple[str, ...] | str)
         mods = tuple(x.upper() for x in re.findall(r"[A-Za-z0-9]{2}", m.group("mods") or ""))
         lines.append(ClaimLine(record.code, record.system, units, mods, record))
     return lines
+
+
+# The reference file is opened immutable: a code's record cannot change while the store is
+# open, so each store keeps the records the check has read (a claim repeats a few codes).
+_RECORDS: weakref.WeakKeyDictionary[ReferenceStore, dict[str, CodeRecord | None]] = (
+    weakref.WeakKeyDictionary()
+)
+_MAX_CACHED = 2000
+
+
+def _record(store: ReferenceStore, code: str) -> CodeRecord | None:
+    cache = _RECORDS.setdefault(store, {})
+    key = code.upper()
+    if key not in cache:
+        if len(cache) >= _MAX_CACHED:
+            cache.clear()
+        found = store.find(code)
+        cache[key] = store.record(found[0].id) if found else None
+    return cache[key]
 
 
 def _unknown(store: ReferenceStore, code: str) -> str:

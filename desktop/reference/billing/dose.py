@@ -13,7 +13,15 @@ from desktop.reference.billing.amounts import UnitError, parse_dose
 from desktop.reference.store import CodeRecord, ReferenceStore
 from desktop.reference.units import billing_units, exact_units
 
-__all__ = ["MANY_UNITS", "DrugDose", "UnitError", "drug_dose", "mue_of", "packaging_of"]
+__all__ = [
+    "MANY_UNITS",
+    "DrugDose",
+    "UnitError",
+    "drug_dose",
+    "drug_record",
+    "mue_of",
+    "packaging_of",
+]
 
 # A dose of more than this many billing units, or under 1/TINY_FRACTION of one unit, is
 # usually a unit typed wrongly (mg for mcg, 1 for 1 g): warn, do not refuse.
@@ -68,7 +76,7 @@ def mue_of(store: ReferenceStore, code: str) -> object | None:
         return None
 
 
-def _drug_record(store: ReferenceStore, code: str) -> CodeRecord:
+def drug_record(store: ReferenceStore, code: str) -> CodeRecord:
     shown = str(code).strip()[:20]
     record = (store.get(shown, "HCPCS") or store.get(shown)) if shown else None
     if record is None:
@@ -123,7 +131,7 @@ def drug_dose(
     given". Raises :class:`UnitError` (message for a person) for an unknown code, a bad
     amount or a unit that does not convert to the code's.
     """
-    record = _drug_record(store, code)
+    record = drug_record(store, code)
     assert record.billing_unit is not None
     given = parse_dose(dose, unit)
     units = billing_units(record.billing_unit, given.amount, given.unit)
