@@ -112,7 +112,9 @@ def test_the_administration_codes_come_from_the_data_file(tmp_path: Path) -> Non
     data = tmp_path / "data"
     shutil.copytree(bundled_data_dir(), data)
     rules = data / "vaccine_admin.toml"
-    rules.write_text(rules.read_text().replace('covid19]\nsource = "ama-covid-vaccine-codes"\ncode = "90480"', 'covid19]\nsource = "ama-covid-vaccine-codes"\ncode = "90471"'))  # fmt: skip
+    old = 'code = "90480"'
+    assert old in rules.read_text()
+    rules.write_text(rules.read_text().replace(old, 'code = "90471"'))
     xml = tmp_path / "mini.xml"
     xml.write_text(MINI_TABULAR, encoding="utf-8")
     db = build(tmp_path / "ref.sqlite", data_dir=data, icd_xml=xml).path
