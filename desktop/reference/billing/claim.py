@@ -121,6 +121,11 @@ def parse_items(store: ReferenceStore, items: list[str] | tuple[str, ...] | str)
         code = m.group("code")
         record = _record(store, code)
         if record is None:
+            stem = re.fullmatch(r"(.+?)[xX]", code)
+            if stem and _record(store, stem.group(1)) is not None:
+                raise ClaimError(
+                    f"'{shown}': give the units after the x (for example {stem.group(1)}x2)."
+                )
             raise ClaimError(_unknown(store, code))
         try:
             units = Decimal(m.group("units")) if m.group("units") else Decimal(1)
