@@ -25,6 +25,7 @@ from decimal import Decimal
 from desktop.records.store import UserDataError, UserStore, now_iso
 from desktop.reference.billing import dose as billing_dose
 from desktop.reference.billing.amounts import UnitError
+from desktop.reference.billing.claim import ClaimResult, check_billing
 from desktop.reference.billing.dose import DrugDose
 from desktop.reference.billing.lines import PAYERS, Billing, BillingLine, bill_injection
 from desktop.reference.billing.vaccines import bill_vaccines
@@ -208,6 +209,11 @@ class Checklists:
         return billing_dose.drug_dose(
             self.reference, code, dose, unit, single_dose=single_dose, discarded=discarded
         )
+
+    def check(self, run: ChecklistRun) -> ClaimResult:
+        """The claim check on the run's lines (stored ones once completed)."""
+        billing = run.preview_billing()
+        return check_billing(self.reference, billing.lines, payer=run.payer)
 
     def billing(self, run: ChecklistRun) -> Billing:
         """The lines to bill for ``run`` as it stands (computed by the billing module)."""

@@ -68,7 +68,7 @@ from desktop.records.checklist import (
 from desktop.records.history import local_time
 from desktop.records.store import UserDataError, UserStore
 from desktop.reference.search import SearchEngine
-from desktop.reference.store import ChecklistStep, ReferenceStore
+from desktop.reference.store import ChecklistStep, ReferenceDataError, ReferenceStore
 from desktop.reference.units import UnitError
 from desktop.ui.checklist_choice import ChoicePage, VaccinesPage
 from desktop.ui.checklist_model import ChecklistModel, DrugResultsModel, StatusRole
@@ -908,7 +908,19 @@ class ChecklistDock(QDockWidget):
         if self.lines_model.rowCount():
             self.lines_view.setCurrentIndex(self.lines_model.index(0, 0))
         reminders = "".join(f"<li>{html.escape(r)}</li>" for r in billing.reminders)
-        self.reminders.setText(f"<b>Reminders</b><ul>{reminders}</ul>" if reminders else "")
+        text = f"<b>Reminders</b><ul>{reminders}</ul>" if reminders else ""
+        try:
+            found = self.book.check(run).findings
+        except (ChecklistError, ReferenceDataError) as exc:
+            found = ()
+            text += f"<p>The claim check could not run: {html.escape(str(exc))}</p>"
+        if found:
+            words = {"error": "Error", "warning": "Warning", "info": "Note"}
+            items = "".join(
+                f"<li>{words[f.severity]}: {html.escape(f.message)}</li>" for f in found
+            )
+            text += f"<b>Claim check</b><ul>{items}</ul>"
+        self.reminders.setText(text)
         self.copied_label.setText("Select a line and press Ctrl+C or “Copy line”.")
         self.lines_view.setMaximumHeight(16777215)
         self.stack.setCurrentWidget(self.summary_page)

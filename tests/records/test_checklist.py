@@ -325,3 +325,20 @@ def test_choice_and_vaccine_steps_refuse_what_they_do_not_offer(book: Checklists
     with pytest.raises(ChecklistError, match="not answered by choosing"):
         run.choose("vis", "x")
     assert [e[1] for e in book.events(run.id)] == ["start"]
+
+
+def test_completed_run_lines_pass_the_claim_check(book: Checklists) -> None:
+    run = book.start("injection-96372")
+    walk_through(run)
+    run.complete()
+    found = book.check(run).findings
+    assert [f.rule for f in found] == ["no-diagnosis"]  # a diagnosis is the biller's to add
+    vaccine = book.start("vaccine-admin")
+    for step in vaccine.steps:
+        if step.kind == "tick":
+            vaccine.tick(step.key)
+    vaccine.choose("payer", "medicare")
+    vaccine.choose("age", "other")
+    vaccine.set_vaccines("vaccines", ["90658", "91320", "90715"])
+    vaccine.complete()
+    assert [f.severity for f in book.check(vaccine).findings] == ["info"]

@@ -126,6 +126,7 @@ def test_keyboard_run_j3420_1000_mcg_bills_96372_and_j3420_jz(
     ]
     assert lines == ["96372 x 1", "J3420 x 1 JZ"]
     assert run.status == "completed"
+    assert "Claim check" in dock.reminders.text() and "No diagnosis" in dock.reminders.text()
     # Each line copyable.
     dock.lines_view.setCurrentIndex(dock.lines_model.index(1, 0))
     qtbot.keyClick(dock.copy_button, Qt.Key.Key_Space)

@@ -12,17 +12,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from desktop.reference.billing import ruledata
 from desktop.reference.billing.dose import mue_of, packaging_of
-from desktop.reference.billing.lines import MEDICARE
+from desktop.reference.billing.lines import MEDICARE, BillingLine
 from desktop.reference.billing.vaccines import VaccineRules
 from desktop.reference.store import CodeRecord, ReferenceStore
 
-__all__ = ["ClaimError", "ClaimLine", "ClaimResult", "Finding", "check_claim", "parse_items"]
+__all__ = [
+    "ClaimError",
+    "ClaimLine",
+    "ClaimResult",
+    "Finding",
+    "check_billing",
+    "check_claim",
+    "parse_items",
+]
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -543,3 +552,17 @@ def check_claim(
     lines = parse_items(store, items)
     findings = _Check(store, lines, payer, today or dt.date.today()).run()
     return ClaimResult(payer, tuple(lines), tuple(findings))
+
+
+def check_billing(
+    store: ReferenceStore,
+    lines: Iterable[BillingLine],
+    *,
+    payer: str | None,
+    today: dt.date | None = None,
+) -> ClaimResult:
+    """The claim check on lines the billing module made (the checklist's completion)."""
+    items = [f"{x.code}x{x.units}" + "".join(f"-{m}" for m in x.modifiers) for x in lines]
+    if not items:
+        return ClaimResult(payer or "other", (), ())
+    return check_claim(store, items, payer=payer or "other", today=today)
