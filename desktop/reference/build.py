@@ -40,6 +40,7 @@ RELATIONS = ("use_instead", "report_with", "see_also")
 NOTE_KINDS = ("billing", "payer", "clinical", "documentation", "status")
 STEP_KINDS = ("tick", "yes_no", "drug_dose", "choice", "vaccines")
 CURATED_FILES = ("cpt.toml", "hcpcs.toml", "vaccines.toml")
+OPTIONAL_FILES = ("vaccines.toml",)  # a source folder without vaccine products still builds
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WORD = re.compile(r"^[a-z][a-z]+$")
 
@@ -401,6 +402,8 @@ def read_curated(data_dir: Path) -> CuratedData:
     seen: dict[tuple[str, str], str] = {}
     for name in CURATED_FILES:
         path = data_dir / name
+        if name in OPTIONAL_FILES and not path.is_file():
+            continue
         for i, rec in enumerate(_load_toml(path).get("code", []), 1):
             code = _read_code(rec, path, i, sources)
             key = (code.system, code.code)

@@ -48,6 +48,7 @@ class CheckPanel(QDialog):
         self.lines.setPlaceholderText("96372, J1885 x4 JZ, 99213-25, D51.0")
         self.lines.setAccessibleName("Lines to check")
         self.lines.setTabChangesFocus(True)
+        self.lines.setMaximumHeight(110)
         self.payer = QComboBox(self)
         self.payer.addItem("Another payer", "other")
         self.payer.addItem("Medicare Part B", "medicare")
@@ -105,7 +106,9 @@ class CheckPanel(QDialog):
         self.last_result = result
         counts = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITY_WORDS}
         lines = ", ".join(
-            f"{x.code} x {x.as_dict()['units']}" + "".join(f"-{m}" for m in x.modifiers)
+            x.code
+            + (f" x {x.as_dict()['units']}" if x.units != 1 else "")
+            + "".join(f"-{m}" for m in x.modifiers)
             for x in result.lines
         )
         self.status.setText(
