@@ -263,3 +263,64 @@ def test_check_text_output(reference_db: Path, capsys: pytest.CaptureFixture[str
     assert main(["--db", str(reference_db), "check", "96372", "J3420", "D51.0"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Payer: other") and "J3420 x 1" in out
+
+
+# ---------------------------------------------------------------------- more of the same kinds
+
+
+@pytest.mark.parametrize(
+    ("item", "code", "units"),
+    [("J1885X4", "J1885", 4), ("J1885 x 4 units", "J1885", 4), ("E08.37X1", "E08.37X1", 1)],
+)
+def test_units_written_other_ways_and_codes_with_an_x(
+    store: ReferenceStore, item: str, code: str, units: int
+) -> None:
+    [line] = parse_items(store, [item])
+    assert (line.code, line.units) == (code, units)
+
+
+def test_a_vaccine_and_a_separate_drug_injection_are_both_fine(store: ReferenceStore) -> None:
+    result = check(store, "90658", "G0008", "96372", "J3420", "Z23", "D51.0", payer="medicare")
+    assert not {"vaccine-with-drug-admin", "vaccine-without-admin"} & rules(result)
+    alone = check(store, "90658", "G0008", "96372", "Z23", payer="medicare")
+    f = next(f for f in alone.findings if f.rule == "vaccine-with-drug-admin")
+    assert f.severity == "warning" and "never used for a vaccine" in f.message
+
+
+def test_administration_units_are_counted_against_the_vaccines(store: ReferenceStore) -> None:
+    short = check(store, "90715", "90651", "90471", "Z23")
+    assert "2 vaccine(s) but 1 administration" in finding(short, "vaccine-admin-count")
+    ok = check(store, "90715", "90651", "90471", "90472", "Z23")
+    assert "vaccine-admin-count" not in rules(ok)
+    components = check(store, "90715", "90460", "90461", "Z23")  # Tdap: 2 further components
+    assert "2 here, not 1" in finding(components, "vaccine-admin-count")
+    assert "vaccine-admin-count" not in rules(check(store, "90715", "90460", "90461x2", "Z23"))
+
+
+def test_two_first_administrations_at_one_visit(store: ReferenceStore) -> None:
+    result = check(store, "90715", "90660", "90471", "90473", "Z23")
+    assert "90471 and 90473" in finding(result, "exclusive")
+    assert "exclusive" not in rules(check(store, "90715", "90660", "90471", "90474", "Z23"))
+
+
+def test_jz_jw_for_another_payer_is_a_note(store: ReferenceStore) -> None:
+    result = check(store, "96372", "J1885x4-JZ", "D51.0", payer="other")
+    f = next(f for f in result.findings if f.rule == "jz-jw-other-payer")
+    assert f.severity == "info" and "Medicare Part B" in f.message
+
+
+def test_jz_on_a_multi_dose_drug(store: ReferenceStore) -> None:
+    multi = store.query("SELECT code FROM codes WHERE unit_amount IS NOT NULL LIMIT 400")
+    records = [store.get(str(r[0]), "HCPCS") for r in multi]
+    found = [r for r in records if r is not None and getattr(r, "packaging", None) == "multi_dose"]
+    if not found:
+        pytest.skip("no drug with packaging = multi_dose in this build (data lane's field)")
+    code = found[0].code
+    assert "multi-dose" in finding(check(store, "96372", f"{code}-JZ", "D51.0"), "jz-jw-multi-dose")
+
+
+def test_drug_and_administration_go_together(store: ReferenceStore) -> None:
+    assert "96372" in finding(check(store, "J3420", "D51.0"), "drug-without-admin")
+    assert "drug's HCPCS code" in finding(check(store, "96372", "D51.0"), "admin-without-drug")
+    both = check(store, "96372", "J3420", "D51.0")
+    assert not {"drug-without-admin", "admin-without-drug"} & rules(both)

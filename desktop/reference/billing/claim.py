@@ -37,7 +37,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 _MAX_ITEMS = 200
 _ITEM = re.compile(
-    r"(?P<code>[A-Za-z0-9.]+?)(?:\s*[x*×]\s*(?P<units>[0-9]+(?:\.[0-9]+)?))?"
+    r"(?P<code>[A-Za-z0-9.]+?)(?:\s*[xX*×]\s*(?P<units>[0-9]+(?:\.[0-9]+)?)(?:\s*units?)?)?"
     r"(?P<mods>(?:\s*[-\s]\s*[A-Za-z0-9]{2})*)",
     re.ASCII,
 )
@@ -121,6 +121,10 @@ def parse_items(store: ReferenceStore, items: list[str] | tuple[str, ...] | str)
     lines: list[ClaimLine] = []
     for part in parts:
         shown = part[:40]
+        whole = _record(store, part) if len(part) <= 10 and " " not in part else None
+        if whole is not None:  # a code that looks like units (an ICD-10-CM "X" placeholder)
+            lines.append(ClaimLine(whole.code, whole.system, Decimal(1), (), whole))
+            continue
         m = _ITEM.fullmatch(part)
         if m is None:
             raise ClaimError(
@@ -213,6 +217,7 @@ class _Check:
 
     def run(self) -> list[Finding]:
         for rule in (
+            self.exclusive,
             self.status,
             self.diagnosis,
             self.units,
@@ -221,6 +226,7 @@ class _Check:
             self.addons,
             self.hierarchy,
             self.jz_jw,
+            self.pairing,
             self.routes,
             self.mue,
             self.ptp,
@@ -329,66 +335,132 @@ class _Check:
                     "em",
                 )
 
+    def _units(self, codes: set[str] | frozenset[str]) -> int:
+        return sum(int(x.units) for x in self.lines if x.code in codes)
+
     def vaccines(self) -> None:
         products = self.by_kind("vaccine")
+        v = self.vaccine
+        drug_admin = [x.code for x in self.lines if x.code in self.drug_admin]
+        drugs = [x for x in self.lines if x.record.billing_unit is not None]
         if not products:
             return
-        admin = {x.code: x for x in self.lines if x.code in self.vaccine.admin_codes}
-        drug_admin = [x.code for x in self.lines if x.code in self.drug_admin]
-        if drug_admin:
+        if not self.codes & v.admin_codes:
+            if drug_admin:
+                self.add(
+                    ERROR,
+                    "vaccine-with-drug-admin",
+                    [*drug_admin, *(p.code for p in products)],
+                    f"A vaccine is never administered with {', '.join(drug_admin)}: report "
+                    "the immunization administration code instead (90471/90472, "
+                    "90460/90461, 90473/90474, 90480 or G0008-G0010).",
+                    "vaccine_lines",
+                )
+            else:
+                self.add(
+                    ERROR,
+                    "vaccine-without-admin",
+                    [p.code for p in products],
+                    "Vaccine product(s) without an immunization administration code: add "
+                    "90471/90472, 90460/90461, 90473/90474, 90480 or G0008-G0010.",
+                    "vaccine_lines",
+                )
+            return
+        if drug_admin and not drugs:
             self.add(
-                ERROR,
+                WARNING,
                 "vaccine-with-drug-admin",
                 [*drug_admin, *(p.code for p in products)],
-                f"A vaccine is never given with {', '.join(drug_admin)}: report the "
-                "immunization administration code instead.",
+                f"{', '.join(drug_admin)} with a vaccine but no drug line: drug "
+                "administration codes are never used for a vaccine.",
                 "vaccine_lines",
             )
-        if not admin:
-            self.add(
-                ERROR,
-                "vaccine-without-admin",
-                [p.code for p in products],
-                "Vaccine product(s) without an immunization administration code: add "
-                "90471/90472, 90460/90461, 90473/90474, 90480 or G0008-G0010.",
-                "vaccine_lines",
-            )
-            return
         covid = [p for p in products if p.record.vaccine_group == "covid19"]
-        covid_admin = admin.get(self.vaccine.covid19)
-        given = int(covid_admin.units) if covid_admin is not None else 0
-        if covid and given < len(covid):
+        if covid and self._units({v.covid19}) < len(covid):
             self.add(
                 ERROR,
                 "covid-admin",
                 [p.code for p in covid],
-                f"A COVID-19 vaccine is administered with {self.vaccine.covid19}, one per "
-                "vaccine, for every payer and age.",
+                f"A COVID-19 vaccine is administered with {v.covid19}, one per vaccine, for "
+                "every payer and age.",
                 "vaccine_lines",
             )
-        if self.payer == MEDICARE:
-            generic = [
-                c
-                for c in admin
-                if c
-                in {
-                    self.vaccine.injection_first,
-                    self.vaccine.injection_further,
-                    self.vaccine.counselled_first,
-                    self.vaccine.counselled_component,
-                }
-            ]
-            for p in products:
-                g = self.vaccine.medicare.get(p.record.vaccine_group or "")
-                if g is not None and g not in admin:
-                    used = f" instead of {', '.join(generic)}" if generic else ""
-                    self.add(
-                        ERROR,
-                        "medicare-vaccine-admin",
-                        [p.code, g, *generic],
-                        f"Medicare: the administration of {p.code} is {g}{used}.",
-                        "vaccine_lines",
+        generic = {
+            v.injection_first,
+            v.injection_further,
+            v.counselled_first,
+            v.counselled_component,
+            v.nasal_first,
+            v.nasal_further,
+        }
+        standard: list[ClaimLine] = []
+        for p in products:
+            group = p.record.vaccine_group or "other"
+            g = v.medicare.get(group) if self.payer == MEDICARE else None
+            if group == "covid19":
+                continue
+            if g is None:
+                standard.append(p)
+            elif g not in self.codes:
+                used = sorted(generic & self.codes)
+                instead = f" instead of {', '.join(used)}" if used else ""
+                self.add(
+                    ERROR,
+                    "medicare-vaccine-admin",
+                    [p.code, g, *used],
+                    f"Medicare: the administration of {p.code} is {g}{instead}.",
+                    "vaccine_lines",
+                )
+        self._vaccine_counts(standard)
+
+    def _vaccine_counts(self, standard: list[ClaimLine]) -> None:
+        """Administration units against the vaccines they are for (one first per visit)."""
+        v = self.vaccine
+        n = sum(int(p.units) for p in standard)
+        counselled = self._units({v.counselled_first})
+        plain = self._units(
+            {v.injection_first, v.injection_further, v.nasal_first, v.nasal_further}
+        )
+        if not n or not (counselled or plain):
+            return
+        if counselled + plain != n:
+            self.add(
+                WARNING,
+                "vaccine-admin-count",
+                [p.code for p in standard],
+                f"{n} vaccine(s) but {counselled + plain} administration unit(s): bill one "
+                f"first administration ({v.injection_first}, {v.nasal_first} or "
+                f"{v.counselled_first} per vaccine) and the further ones "
+                f"({v.injection_further}, {v.nasal_further}).",
+                "vaccine_lines",
+            )
+        if counselled:
+            extra = sum(((p.record.components or 1) - 1) * int(p.units) for p in standard)
+            billed = self._units({v.counselled_component})
+            if extra and billed != extra:
+                self.add(
+                    WARNING,
+                    "vaccine-admin-count",
+                    [v.counselled_component],
+                    f"With {v.counselled_first}, {v.counselled_component} is billed once per "
+                    f"further component: {extra} here, not {billed}.",
+                    "vaccine_lines",
+                )
+
+    def exclusive(self) -> None:
+        for rule in self.rules.get("exclusive", []):
+            codes = [str(c) for c in rule["codes"]]
+            present = [c for c in codes if c in self.codes]
+            if len(present) > 1:
+                self.findings.append(
+                    Finding(
+                        WARNING,
+                        "exclusive",
+                        tuple(present),
+                        f"{' and '.join(present)} are not reported together: {rule['why']}",
+                        str(rule["source"]),
                     )
+                )
 
     def addons(self) -> None:
         for rule in self.rules.get("addon", []):
@@ -453,7 +525,28 @@ class _Check:
                     "line for the amount given: bill the given amount on its own line.",
                     "jz_jw",
                 )
+        for x in drugs:
+            mods = {jz, jw} & set(x.modifiers)
+            if mods and packaging_of(x.record) == "multi_dose":
+                self.add(
+                    ERROR,
+                    "jz-jw-multi-dose",
+                    [x.code],
+                    f"{x.code} comes in multi-dose containers: no {'/'.join(sorted(mods))} "
+                    "(JZ and JW are for single-dose containers only).",
+                    "jz_jw",
+                )
         if self.payer != MEDICARE:
+            marked = [x.code for x in drugs if {jz, jw} & set(x.modifiers)]
+            if marked:
+                self.add(
+                    INFO,
+                    "jz-jw-other-payer",
+                    marked,
+                    "JZ and JW are Medicare Part B modifiers: keep them for this payer only "
+                    "if its policy requires them.",
+                    "jz_jw",
+                )
             return
         for x in drugs:
             if packaging_of(x.record) != "single_dose":
@@ -468,6 +561,29 @@ class _Check:
                     "discarded) or a JW line for the discarded amount.",
                     "jz_jw",
                 )
+
+    def pairing(self) -> None:
+        """A drug line and its administration go together (info: the biller decides)."""
+        drugs = [x.code for x in self.lines if x.record.billing_unit is not None]
+        admin = [x.code for x in self.lines if x.code in self.drug_admin]
+        if drugs and not admin:
+            self.add(
+                INFO,
+                "drug-without-admin",
+                drugs,
+                f"{', '.join(dict.fromkeys(drugs))} without an administration code: add "
+                "the injection or infusion code (for example 96372) if it was given here.",
+                "drug_admin",
+            )
+        if admin and not drugs and not self.by_kind("vaccine"):
+            self.add(
+                INFO,
+                "admin-without-drug",
+                admin,
+                f"{', '.join(dict.fromkeys(admin))} without a drug line: add the drug's "
+                "HCPCS code and units (unless the drug was not supplied by the office).",
+                "drug_admin",
+            )
 
     def routes(self) -> None:
         admin = [x for x in self.lines if x.code in self.drug_admin]
