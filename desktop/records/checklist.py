@@ -176,7 +176,7 @@ class Checklists:
                 unit=str(dose_unit),
                 billing_unit=str(record.billing_unit) if record and record.billing_unit else "",
                 units=int(str(drug_units)),
-                single_dose=bool(single_dose),
+                single_dose=None if single_dose is None else bool(single_dose),
                 discarded=None if discarded is None else Decimal(str(discarded)),
             )
         run._separate_em = None if separate_em is None else bool(separate_em)
@@ -518,7 +518,7 @@ class ChecklistRun:
                 ("dose_amount", format(drug.dose, "f")),
                 ("dose_unit", drug.unit),
                 ("drug_units", drug.units),
-                ("single_dose", int(drug.single_dose)),
+                ("single_dose", None if drug.single_dose is None else int(drug.single_dose)),
                 (
                     "discarded_amount",
                     None if drug.discarded is None else format(drug.discarded, "f"),

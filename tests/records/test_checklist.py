@@ -342,3 +342,20 @@ def test_completed_run_lines_pass_the_claim_check(book: Checklists) -> None:
     vaccine.set_vaccines("vaccines", ["90658", "91320", "90715"])
     vaccine.complete()
     assert [f.severity for f in book.check(vaccine).findings] == ["info"]
+
+
+def test_unknown_container_is_asked_for_medicare_not_taken_as_multi_dose(
+    book: Checklists,
+) -> None:
+    run = book.start("injection-96372")
+    walk_through(run, single_dose=None, discarded=None)
+    drug = run.drug
+    assert drug is not None and drug.code == "J3420"
+    if drug.single_dose is not None:
+        pytest.skip("J3420's container is known in this build's data")
+    billing = run.preview_billing()
+    assert any("single-dose or a multi-dose container" in q for q in billing.questions)
+    assert not any("Multi-dose" in r for r in billing.reminders)
+    assert book.load(run.id).drug.single_dose is None  # type: ignore[union-attr]
+    run.set_drug("J3420", "1000", "mcg", single_dose=False)
+    assert [x.text for x in run.complete().lines] == ["96372 x 1", "J3420 x 1"]

@@ -6,7 +6,8 @@
   the modifier-25 reminder) as :class:`~.lines.Billing`.
 * :mod:`.vaccines` gives the product and administration lines of a vaccine visit, from the
   reviewed rules in ``resources/data/vaccine_admin.toml``.
-* :mod:`.claim` checks the lines of a claim against ``resources/data/claim_rules.toml``
+* :mod:`.items` reads claim lines as typed ("J1885x4-JZ"); :mod:`.claim` checks them
+  against ``resources/data/claim_rules.toml``
   and the imported NCCI edits.
 * :mod:`.ruledata` reads those rule files at build time and from the reference database.
 

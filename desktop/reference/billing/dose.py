@@ -43,7 +43,7 @@ class DrugDose:
     unit: str
     billing_unit: str  # as printed: "1,000 mcg"
     units: int
-    single_dose: bool
+    single_dose: bool | None  # None: the container is not known (asked for Medicare)
     discarded: Decimal | None = None
     warnings: tuple[str, ...] = ()
 
@@ -147,8 +147,12 @@ def drug_dose(
         else:
             waste = wasted.amount
     packaging = packaging_of(record)
-    sd = (packaging == "single_dose") if single_dose is None else single_dose
-    if waste is not None and waste > 0 and not sd:
+    sd: bool | None = single_dose
+    if sd is None:
+        sd = {"single_dose": True, "multi_dose": False}.get(packaging or "")
+    if sd is None and waste is not None and waste > 0:
+        sd = True  # only a single-dose container has a discarded amount to report
+    if waste is not None and waste > 0 and sd is False:
         raise UnitError(
             "A discarded amount is recorded only for a single-dose container "
             "(JW does not apply to multi-dose vials)."

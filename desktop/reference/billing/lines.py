@@ -133,8 +133,19 @@ def _drug_lines(
     record = store.get(drug.code, "HCPCS")
     title = record.title if record else drug.title
     plain = BillingLine("HCPCS", drug.code, drug.units, (), title)
-    if not drug.single_dose:
+    if drug.single_dose is False:
         return [plain], ["Multi-dose container: no JZ or JW modifier on the drug line."], []
+    if drug.single_dose is None and payer == MEDICARE:
+        return (
+            [plain],
+            [],
+            [
+                f"Was {drug.code} from a single-dose or a multi-dose container? Medicare needs "
+                "JZ or JW on a single-dose container's drug line: record the container."
+            ],
+        )
+    if drug.single_dose is None:
+        return [plain], [], []
     if payer is None:
         return (
             [plain],
