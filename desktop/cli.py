@@ -212,6 +212,11 @@ def record_to_json(rec: Any) -> dict[str, Any]:
         ),
         "routes": list(rec.routes),
         "single_dose_container": rec.single_dose,
+        "vaccine": (
+            None
+            if rec.vaccine_group is None
+            else {"group": rec.vaccine_group, "components": rec.components}
+        ),
         "terms": list(rec.terms),
         "see_also": [
             {
@@ -285,6 +290,9 @@ def format_record(rec: Any) -> str:
         lines += [rec.description, ""]
     if rec.billing_unit:
         lines.append(f"Billing unit: {rec.billing_unit}")
+    if rec.vaccine_group:
+        group = str(rec.vaccine_group).replace("_", " ")
+        lines.append(f"Vaccine group: {group}; components (for 90461): {rec.components}")
     if rec.routes:
         lines.append(f"Routes: {', '.join(rec.routes)}")
     if rec.terms:

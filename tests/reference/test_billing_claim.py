@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop.cli import main
 from desktop.reference.billing.claim import ClaimError, ClaimResult, check_claim, parse_items
@@ -324,3 +326,21 @@ def test_drug_and_administration_go_together(store: ReferenceStore) -> None:
     assert "drug's HCPCS code" in finding(check(store, "96372", "D51.0"), "admin-without-drug")
     both = check(store, "96372", "J3420", "D51.0")
     assert not {"drug-without-admin", "admin-without-drug"} & rules(both)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(max_size=40)
+    | st.from_regex(
+        r"[0-9A-Za-z.]{1,7}([x*X ]{0,2}[0-9.]{0,4})?([- ][A-Z0-9]{0,3}){0,3}", fullmatch=True
+    )
+)
+def test_any_input_gives_a_result_or_a_claim_error(store: ReferenceStore, text: str) -> None:
+    try:
+        result = check_claim(store, text, payer="medicare", today=TODAY)
+    except ClaimError as exc:
+        assert str(exc) and len(str(exc)) < 400
+        return
+    assert all(f.severity in ("error", "warning", "info") for f in result.findings)

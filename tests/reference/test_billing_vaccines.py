@@ -132,3 +132,16 @@ def test_a_rule_without_a_source_stops_the_build(tmp_path: Path) -> None:
     xml.write_text(MINI_TABULAR, encoding="utf-8")
     with pytest.raises(BuildError, match="unsourced: a rule needs a 'source'"):
         build(tmp_path / "ref.sqlite", data_dir=data, icd_xml=xml)
+
+
+def test_show_json_gains_the_vaccine_facts(
+    reference_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from desktop.cli import main
+
+    assert main(["--db", str(reference_db), "show", "90715", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["vaccine"] == {"group": "other", "components": 3}
+    assert main(["--db", str(reference_db), "show", "96372", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["vaccine"] is None
