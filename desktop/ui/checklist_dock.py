@@ -67,6 +67,7 @@ from desktop.records.checklist import (
 )
 from desktop.records.history import local_time
 from desktop.records.store import UserDataError, UserStore
+from desktop.reference.billing.dose import packaging_of
 from desktop.reference.search import SearchEngine
 from desktop.reference.store import ChecklistStep, ReferenceDataError, ReferenceStore
 from desktop.reference.units import UnitError
@@ -222,6 +223,9 @@ class DrugDoseEditor(QWidget):
             w.returnPressed.connect(self.recordRequested)
         self.unit.currentTextChanged.connect(self.update_units)
         self.single_dose.toggled.connect(self._single_dose_toggled)
+        # Whether the container is known: from the drug's data, or the person said so.
+        self._container_known = False
+        self.single_dose.clicked.connect(self._container_stated)
         self.record.clicked.connect(self.recordRequested)
         self.setTabOrder(self.search, self.results)
         self.setTabOrder(self.results, self.dose)
@@ -275,7 +279,18 @@ class DrugDoseEditor(QWidget):
             f"<b>{record.code}</b> {record.title} (billed per {record.billing_unit})"
         )
         self.unit.setCurrentText(record.billing_unit.unit)
-        self.single_dose.setChecked(record.single_dose if single_dose is None else single_dose)
+        packaging = packaging_of(record)
+        self._container_known = single_dose is not None or packaging in (
+            "single_dose",
+            "multi_dose",
+        )
+        self.single_dose.setChecked(
+            (packaging == "single_dose") if single_dose is None else single_dose
+        )
+        self.update_units()
+
+    def _container_stated(self) -> None:
+        self._container_known = True
         self.update_units()
 
     def load(self, drug: DrugDose | None) -> None:
@@ -311,7 +326,7 @@ class DrugDoseEditor(QWidget):
             self.code,
             self.dose.text(),
             self.unit.currentText(),
-            single_dose=self.single_dose.isChecked(),
+            single_dose=self.single_dose.isChecked() if self._container_known else None,
             discarded=self.discarded.text() or None,
         )
 
@@ -329,6 +344,8 @@ class DrugDoseEditor(QWidget):
             text += "; nothing discarded: JZ (Medicare)"
         elif drug.single_dose:
             text += "; enter the amount discarded (0 if none): Medicare needs JZ or JW"
+        elif drug.single_dose is None:
+            text += "; container not known: tick it if single-dose (Medicare: JZ or JW)"
         for warning in drug.warnings:
             text += f"<br>Warning: {html.escape(warning)}"
         self.units_label.setText(text)

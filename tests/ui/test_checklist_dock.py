@@ -308,3 +308,21 @@ def test_history_exports_csv_and_pdf(
     assert pdf.read_bytes().startswith(b"%PDF")
     assert not dialog.export_csv(tmp_path / "missing" / "x.csv")
     assert "Could not write" in dialog.status.text()
+
+
+def test_unknown_container_is_asked_not_assumed(dock: ChecklistDock, qtbot: QtBot) -> None:
+    from desktop.reference.billing.dose import packaging_of
+
+    record = dock.book.reference.get("J3420", "HCPCS")
+    assert record is not None
+    if packaging_of(record) is not None:
+        pytest.skip("J3420's container is known in this build's data")
+    dock.start("injection-96372")
+    editor = dock.drug_editor
+    editor.set_code("J3420")
+    qtbot.keyClicks(editor.dose, "1000")
+    assert "container not known" in editor.units_label.text()
+    assert editor.checked().single_dose is None
+    qtbot.keyClick(editor.single_dose, Qt.Key.Key_Space)  # the person says: single-dose
+    assert editor.checked().single_dose is True
+    assert "enter the amount discarded" in editor.units_label.text()
