@@ -491,14 +491,21 @@ class ReferenceStore:
                 switch_to=None if sw is None else str(sw),
                 options=_options(opts),
             )
-            for k, label, why, req, kind, sa, sm, sw, opts in self.query(
-                "SELECT key, label, why, required, kind, stop_answer, stop_message, switch_to,"
-                " options FROM checklist_steps WHERE template_id = ? ORDER BY ord",
-                (template_id,),
-            )
+            for k, label, why, req, kind, sa, sm, sw, opts in self._steps(template_id)
         )
         tid, title, system, code, source_id = (str(v) for v in rows[0])
         return ChecklistTemplate(tid, title, system, code, source_id, steps)
+
+    def _steps(self, template_id: str) -> list[tuple[Any, ...]]:
+        sql = (
+            "SELECT key, label, why, required, kind, stop_answer, stop_message, switch_to,"
+            " options FROM checklist_steps WHERE template_id = ? ORDER BY ord"
+        )
+        try:
+            return self.query(sql, (template_id,))
+        except ReferenceDataError:
+            # A file built before choice steps had options: the same steps without them.
+            return self.query(sql.replace(" options ", " NULL "), (template_id,))
 
     def templates_for(self, code: str, system: str | None = None) -> list[ChecklistTemplate]:
         """Checklist templates that lead to ``code``."""

@@ -145,3 +145,28 @@ def test_show_json_gains_the_vaccine_facts(
     assert json.loads(capsys.readouterr().out)["vaccine"] == {"group": "other", "components": 3}
     assert main(["--db", str(reference_db), "show", "96372", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["vaccine"] is None
+
+
+def test_a_database_built_before_the_billing_tables_still_opens_its_checklists(
+    mini_db: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    old = tmp_path / "old.sqlite"
+    shutil.copyfile(mini_db, old)
+    con = sqlite3.connect(old)
+    con.execute("ALTER TABLE checklist_steps DROP COLUMN options")
+    con.execute("DROP TABLE rule_data")
+    con.execute("UPDATE codes SET vaccine_group = NULL")
+    con.execute("ALTER TABLE codes DROP COLUMN vaccine_group")
+    con.commit()
+    con.close()
+    with ReferenceStore(old) as store:
+        template = store.checklist_template("injection-96372")
+        assert template is not None and all(s.options == () for s in template.steps)
+        assert vaccine_products(store) == []
+        from desktop.reference.billing.claim import check_claim
+        from desktop.reference.store import ReferenceDataError
+
+        with pytest.raises(ReferenceDataError, match="older QuickRef"):
+            check_claim(store, ["96372", "J3420"])

@@ -12,7 +12,7 @@ from typing import Any
 
 from desktop.reference.billing import ruledata
 from desktop.reference.billing.lines import MEDICARE, Billing, BillingLine, line
-from desktop.reference.store import CodeRecord, ReferenceStore
+from desktop.reference.store import CodeRecord, ReferenceDataError, ReferenceStore
 
 __all__ = ["VaccineRules", "bill_vaccines", "vaccine_products", "vaccine_record"]
 
@@ -76,10 +76,13 @@ def vaccine_record(store: ReferenceStore, code: str) -> CodeRecord | None:
 
 def vaccine_products(store: ReferenceStore) -> list[CodeRecord]:
     """Every active vaccine product in the data, by group then code (for a picker)."""
-    rows = store.query(
-        "SELECT id FROM codes WHERE kind = 'vaccine' AND status = 'active'"
-        " ORDER BY vaccine_group, code"
-    )
+    try:
+        rows = store.query(
+            "SELECT id FROM codes WHERE kind = 'vaccine' AND status = 'active'"
+            " ORDER BY vaccine_group, code"
+        )
+    except ReferenceDataError:  # a file built before vaccine products had groups
+        return []
     return [r for r in (store.record(int(row[0])) for row in rows) if r is not None]
 
 
