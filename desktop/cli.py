@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop import __version__
+from desktop.commands import check as check_command
 from desktop.commands import config as config_command
 from desktop.reference.keys import SYSTEMS
 
@@ -104,11 +105,12 @@ def _parser() -> argparse.ArgumentParser:
     u = sub.add_parser("units", help="billing units of a HCPCS drug code for a dose")
     u._negative_number_matcher = _NEGATIVE_AMOUNT  # "-inf mg" reaches the amount parser
     u.add_argument("code")
-    u.add_argument("amount")
-    u.add_argument("unit")
+    u.add_argument("amount", help='the dose, with or without its unit: 1, "1 g", 500mg')
+    u.add_argument("unit", nargs="?", help="g, mg, mcg, units or mL (if not in the amount)")
     u.add_argument("--json", action="store_true")
 
     config_command.register(sub)
+    check_command.add_parser(sub)
 
     db = sub.add_parser("db", help="the reference database")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -240,6 +242,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 return _cmd_show(store, args)
             if args.command == "units":
                 return _cmd_units(store, args)
+            if args.command == "check":
+                return check_command.run(store, args)
             return _cmd_info(store, args)
     except ReferenceDataError as exc:
         _say(exc)
@@ -334,8 +338,13 @@ def record_to_json(rec: CodeRecord, mue: Mue | None = None) -> dict[str, Any]:
         ),
         "routes": list(rec.routes),
         "single_dose_container": rec.single_dose,
-        "packaging": getattr(rec, "packaging", None),
+        "packaging": rec.packaging,
         "mue": mue_to_json(mue),
+        "vaccine": (
+            None
+            if rec.vaccine_group is None
+            else {"group": rec.vaccine_group, "components": rec.components}
+        ),
         "terms": list(rec.terms),
         "see_also": [
             {
@@ -417,6 +426,9 @@ def format_record(rec: CodeRecord) -> str:
         lines += [rec.description, ""]
     if rec.billing_unit:
         lines.append(f"Billing unit: {rec.billing_unit}")
+    if rec.vaccine_group:
+        group = str(rec.vaccine_group).replace("_", " ")
+        lines.append(f"Vaccine group: {group}; components (for 90461): {rec.components}")
     if rec.routes:
         lines.append(f"Routes: {', '.join(rec.routes)}")
     if rec.terms:
@@ -463,6 +475,7 @@ def _cmd_units(store: ReferenceStore, args: argparse.Namespace) -> int:
                     "unit": du.billing_unit.unit,
                 },
                 "units": du.units,
+                "warnings": list(du.warnings),
             }
         )
     else:
@@ -470,6 +483,8 @@ def _cmd_units(store: ReferenceStore, args: argparse.Namespace) -> int:
             f"{du.code} x {du.units}  ({format(du.dose_amount, 'f')} {du.dose_unit}, "
             f"billed per {du.billing_unit})"
         )
+        for warning in du.warnings:
+            print(f"Warning: {warning}")
     return EXIT_OK
 
 

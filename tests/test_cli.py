@@ -98,6 +98,7 @@ def test_units(reference_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "dose": {"amount": 1, "unit": "g"},
         "billing_unit": {"amount": 250, "unit": "mg"},
         "units": 4,
+        "warnings": [],
     }
     assert main(["--db", str(reference_db), "units", "J0696", "1", "mL"]) == 1
     assert "cannot be converted" in capsys.readouterr().err

@@ -20,15 +20,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from desktop.records.store import UserDataError, UserStore, now_iso
+from desktop.reference.billing import dose as billing_dose
+from desktop.reference.billing.amounts import UnitError
+from desktop.reference.billing.claim import ClaimResult, check_billing
+from desktop.reference.billing.dose import DrugDose
+from desktop.reference.billing.lines import PAYERS, Billing, BillingLine, bill_injection
+from desktop.reference.billing.vaccines import bill_vaccines
 from desktop.reference.store import ChecklistStep, ChecklistTemplate, ReferenceStore
-from desktop.reference.units import UnitError, billing_units, normalise_unit, parse_amount
 
 __all__ = [
-    "IMMUNIZATION_ADMIN_CODES",
     "Billing",
     "BillingLine",
     "ChecklistError",
@@ -43,139 +46,17 @@ DONE = "done"
 YES = "yes"
 NO = "no"
 DRUG = "drug"
-
-# Templates leading to one of these codes bill an immunization administration code,
-# chosen by the person (the app does not know, and does not ask, the patient's age).
-IMMUNIZATION_ADMIN_CODES = frozenset(
-    {"90460", "90471", "90473", "90480", "G0008", "G0009", "G0010"}
-)
-
-# (system, code, when it applies): the choices shown on the vaccine path, in order.
-VACCINE_CHOICES: tuple[tuple[str, str, str], ...] = (
-    ("CPT", "90471", "First vaccine given by injection, when 90460 does not apply"),
-    ("CPT", "90472", "Each further vaccine given by injection at the same visit"),
-    (
-        "CPT",
-        "90460",
-        "Patient 18 or under, counselled face to face by the physician or other qualified "
-        "professional: first or only component of each vaccine",
-    ),
-    ("CPT", "90461", "With 90460: each further component of the same vaccine"),
-    ("CPT", "90473", "First vaccine given by nose or mouth"),
-    ("CPT", "90474", "Each further vaccine given by nose or mouth"),
-    ("CPT", "90480", "COVID-19 vaccine"),
-    ("HCPCS", "G0008", "Medicare: influenza vaccine"),
-    ("HCPCS", "G0009", "Medicare: pneumococcal vaccine"),
-    ("HCPCS", "G0010", "Medicare: hepatitis B vaccine"),
-)
+# Step keys the billing reads (checklists.toml): the payer, the age answer, the route.
+PAYER_STEP = "payer"
+AGE_STEP = "age"
+ROUTE_STEP = "route"
+COUNSELLED = "counselled"
 
 STATUSES = ("open", "completed", "switched", "abandoned")
 
 
 class ChecklistError(Exception):
     """A checklist action that cannot be done. ``str(exc)`` is meant for a person."""
-
-
-# ---------------------------------------------------------------------- values
-
-
-@dataclass(frozen=True, slots=True)
-class BillingLine:
-    system: str
-    code: str
-    units: int
-    modifiers: tuple[str, ...]
-    title: str
-    note: str = ""
-
-    @property
-    def text(self) -> str:
-        """What to copy into the billing system: ``J3420 x 1 JZ``."""
-        mods = (" " + " ".join(self.modifiers)) if self.modifiers else ""
-        return f"{self.code} x {self.units}{mods}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "system": self.system,
-            "code": self.code,
-            "units": self.units,
-            "modifiers": list(self.modifiers),
-            "title": self.title,
-            "note": self.note,
-        }
-
-    @staticmethod
-    def from_dict(d: dict[str, object]) -> BillingLine:
-        mods = d.get("modifiers", [])
-        return BillingLine(
-            system=str(d["system"]),
-            code=str(d["code"]),
-            units=int(str(d["units"])),
-            modifiers=tuple(str(m) for m in mods) if isinstance(mods, list) else (),
-            title=str(d.get("title", "")),
-            note=str(d.get("note", "")),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Billing:
-    """What to report: definite ``lines``, ``choices`` to pick from, and ``reminders``."""
-
-    lines: tuple[BillingLine, ...]
-    choices: tuple[BillingLine, ...] = ()
-    reminders: tuple[str, ...] = ()
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "lines": [x.as_dict() for x in self.lines],
-                "choices": [x.as_dict() for x in self.choices],
-                "reminders": list(self.reminders),
-            },
-            sort_keys=True,
-        )
-
-    @staticmethod
-    def from_json(text: str) -> Billing:
-        d = json.loads(text)
-        return Billing(
-            lines=tuple(BillingLine.from_dict(x) for x in d.get("lines", [])),
-            choices=tuple(BillingLine.from_dict(x) for x in d.get("choices", [])),
-            reminders=tuple(str(r) for r in d.get("reminders", [])),
-        )
-
-    @property
-    def text(self) -> str:
-        """Every line and reminder as plain text (for "Copy all")."""
-        out = [line.text for line in self.lines]
-        if self.choices:
-            out.append("Choose what applies:")
-            out.extend(f"  {c.text}  ({c.note})" for c in self.choices)
-        out.extend(self.reminders)
-        return "\n".join(out)
-
-
-@dataclass(frozen=True, slots=True)
-class DrugDose:
-    """The drug and dose recorded on a ``drug_dose`` step, with its billing units."""
-
-    code: str
-    title: str
-    dose: Decimal
-    unit: str
-    billing_unit: str  # as printed: "1,000 mcg"
-    units: int
-    single_dose: bool
-    discarded: Decimal | None = None
-
-    @property
-    def text(self) -> str:
-        s = "" if self.units == 1 else "s"
-        return f"{self.code} {format(self.dose, 'f')} {self.unit} = {self.units} unit{s}"
-
-
-def _decimal_text(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
 
 
 # ---------------------------------------------------------------------- the service
@@ -295,7 +176,7 @@ class Checklists:
                 unit=str(dose_unit),
                 billing_unit=str(record.billing_unit) if record and record.billing_unit else "",
                 units=int(str(drug_units)),
-                single_dose=bool(single_dose),
+                single_dose=None if single_dose is None else bool(single_dose),
                 discarded=None if discarded is None else Decimal(str(discarded)),
             )
         run._separate_em = None if separate_em is None else bool(separate_em)
@@ -319,132 +200,41 @@ class Checklists:
         self,
         code: str,
         dose: Decimal | str | int | float,
-        unit: str,
+        unit: str | None = None,
         *,
         single_dose: bool | None = None,
         discarded: Decimal | str | int | float | None = None,
     ) -> DrugDose:
-        """Check a drug and dose against the reference, with its billing units.
-
-        Raises :class:`UnitError` (message for a person) for an unknown code, a bad
-        amount or a unit that does not convert to the code's.
-        """
-        record = self.reference.get(code.strip(), "HCPCS")
-        if record is None:
-            raise UnitError(f"'{code}' is not a HCPCS drug code in the reference data.")
-        if record.billing_unit is None:
-            raise UnitError(f"{record.code} is not billed per dose (it has no billing unit).")
-        amount = parse_amount(dose)
-        canonical = normalise_unit(unit)
-        units = billing_units(record.billing_unit, amount, canonical)
-        waste: Decimal | None = None
-        if discarded is not None and str(discarded).strip():
-            try:
-                waste = Decimal(str(discarded).replace(",", "").strip())
-            except InvalidOperation:
-                raise UnitError(f"The discarded amount '{discarded}' is not a number.") from None
-            if not waste.is_finite() or waste < 0:
-                raise UnitError(f"The discarded amount must be zero or more, not '{discarded}'.")
-            if waste == 0:
-                waste = None
-        sd = record.single_dose if single_dose is None else single_dose
-        if waste is not None and not sd:
-            raise UnitError(
-                "A discarded amount is recorded only for a single-dose container "
-                "(JW does not apply to multi-dose vials)."
-            )
-        return DrugDose(
-            code=record.code,
-            title=record.title,
-            dose=amount,
-            unit=canonical,
-            billing_unit=str(record.billing_unit),
-            units=units,
-            single_dose=sd,
-            discarded=waste,
+        """Check a drug and dose (see :func:`desktop.reference.billing.dose.drug_dose`)."""
+        return billing_dose.drug_dose(
+            self.reference, code, dose, unit, single_dose=single_dose, discarded=discarded
         )
+
+    def check(self, run: ChecklistRun) -> ClaimResult:
+        """The claim check on the run's lines (stored ones once completed)."""
+        billing = run.preview_billing()
+        return check_billing(self.reference, billing.lines, payer=run.payer)
 
     def billing(self, run: ChecklistRun) -> Billing:
-        """The lines to bill for ``run`` as it stands (computed from the reference)."""
-        template = run.template
-        if template.code in IMMUNIZATION_ADMIN_CODES:
-            return self._vaccine_billing(run)
-        lines: list[BillingLine] = []
-        reminders: list[str] = []
-        lines.append(self._line(template.system, template.code, 1, ()))
-        drug = run.drug
-        if drug is not None:
-            record = self.reference.get(drug.code, "HCPCS")
-            title = record.title if record else drug.title
-            if not drug.single_dose:
-                lines.append(BillingLine("HCPCS", drug.code, drug.units, (), title))
-                reminders.append("Multi-dose container: no JZ or JW modifier on the drug line.")
-            elif drug.discarded is None:
-                lines.append(
-                    BillingLine(
-                        "HCPCS", drug.code, drug.units, ("JZ",), title,
-                        "Single-dose container, nothing discarded",
-                    )
-                )  # fmt: skip
-            else:
-                assert record is not None and record.billing_unit is not None
-                total = billing_units(record.billing_unit, drug.dose + drug.discarded, drug.unit)
-                waste_units = total - drug.units
-                amount = f"{_decimal_text(drug.discarded)} {drug.unit}"
-                if waste_units > 0:
-                    lines.append(
-                        BillingLine(
-                            "HCPCS", drug.code, drug.units, (), title, "Amount given"
-                        )
-                    )  # fmt: skip
-                    lines.append(
-                        BillingLine(
-                            "HCPCS", drug.code, waste_units, ("JW",), title,
-                            f"Amount discarded ({amount}): record it in the chart",
-                        )
-                    )  # fmt: skip
-                else:
-                    lines.append(
-                        BillingLine(
-                            "HCPCS", drug.code, drug.units, ("JZ",), title,
-                            f"The discarded {amount} is within the units already billed "
-                            "(rounded up), so there is no JW line",
-                        )
-                    )  # fmt: skip
-        if run.separate_em is True:
-            reminders.append(
-                "A separate, significant E/M visit took place: add modifier 25 to the E/M "
-                f"code (for example 99213), not to {template.code}. For Medicare, do not "
-                f"report 99211 with {template.code}."
+        """The lines to bill for ``run`` as it stands (computed by the billing module)."""
+        payer = run.payer
+        if any(s.kind == "vaccines" for s in run.steps):
+            age = run.value(AGE_STEP)
+            return bill_vaccines(
+                self.reference,
+                run.vaccines,
+                payer=payer,
+                counselled_18_or_under=None if age is None else age == COUNSELLED,
+                route=run.value(ROUTE_STEP),
             )
-        elif run.separate_em is None:
-            reminders.append(
-                "Only if a separate, significant E/M visit took place: report it with "
-                "modifier 25 on the E/M code."
-            )
-        return Billing(tuple(lines), (), tuple(reminders))
-
-    def _vaccine_billing(self, run: ChecklistRun) -> Billing:
-        choices = tuple(
-            BillingLine(system, code, 1, (), record.title, note)
-            for system, code, note in VACCINE_CHOICES
-            if (record := self.reference.get(code, system)) is not None
+        return bill_injection(
+            self.reference,
+            run.template.system,
+            run.template.code,
+            run.drug,
+            payer=payer if any(s.key == PAYER_STEP for s in run.steps) else None,
+            separate_em=run.separate_em,
         )
-        reminders = [
-            "Choose the administration code that fits the patient's age, payer and the "
-            "vaccine; QuickRef does not record the patient's age.",
-            "Report the vaccine product code on its own line. Never 96372 for a vaccine.",
-        ]
-        if run.value("counselling") == DONE:
-            reminders.append(
-                "Counselling was ticked: 90460 (+90461) applies only if the patient is 18 or "
-                "under and the physician or other qualified professional counselled."
-            )
-        return Billing((), choices, tuple(reminders))
-
-    def _line(self, system: str, code: str, units: int, mods: tuple[str, ...]) -> BillingLine:
-        record = self.reference.get(code, system)
-        return BillingLine(system, code, units, mods, record.title if record else "")
 
 
 # ---------------------------------------------------------------------- one run
@@ -503,6 +293,20 @@ class ChecklistRun:
         return self._drug
 
     @property
+    def payer(self) -> str | None:
+        """ "medicare" or "other" once the payer step is answered."""
+        value = self._values.get(PAYER_STEP)
+        return value if value in PAYERS else None
+
+    @property
+    def vaccines(self) -> tuple[str, ...]:
+        """The vaccine product codes chosen on the (first) ``vaccines`` step."""
+        for s in self.steps:
+            if s.kind == "vaccines" and s.key in self._values:
+                return tuple(self._values[s.key].split())
+        return ()
+
+    @property
     def separate_em(self) -> bool | None:
         return self._separate_em
 
@@ -547,7 +351,12 @@ class ChecklistRun:
 
     @property
     def can_complete(self) -> bool:
-        return self.is_open and not self.missing_required() and self.stop_step() is None
+        return (
+            self.is_open
+            and not self.missing_required()
+            and self.stop_step() is None
+            and not self.book.billing(self).questions
+        )
 
     def preview_billing(self) -> Billing:
         return self._billing if self._billing is not None else self.book.billing(self)
@@ -713,7 +522,7 @@ class ChecklistRun:
                 ("dose_amount", format(drug.dose, "f")),
                 ("dose_unit", drug.unit),
                 ("drug_units", drug.units),
-                ("single_dose", int(drug.single_dose)),
+                ("single_dose", None if drug.single_dose is None else int(drug.single_dose)),
                 (
                     "discarded_amount",
                     None if drug.discarded is None else format(drug.discarded, "f"),
@@ -724,6 +533,42 @@ class ChecklistRun:
         self._times[key] = at
         self._drug = drug
         return drug
+
+    def choose(self, key: str, value: str) -> None:
+        """Answer a ``choice`` step with one of its option values."""
+        self._require_open()
+        step = self.step(key)
+        if step.kind != "choice":
+            raise ChecklistError(f"'{step.label}' is not answered by choosing an option.")
+        allowed = [v for v, _label in step.options]
+        if value not in allowed:
+            raise ChecklistError(
+                f"'{value}' is not an answer to '{step.label}' (one of: {', '.join(allowed)})."
+            )
+        at = self._write("choose", key, value, state=value)
+        self._values[key] = value
+        self._times[key] = at
+
+    def set_vaccines(self, key: str, codes: Iterable[str]) -> tuple[str, ...]:
+        """Record the vaccine product codes given on a ``vaccines`` step."""
+        self._require_open()
+        step = self.step(key)
+        if step.kind != "vaccines":
+            raise ChecklistError(f"'{step.label}' does not take vaccine products.")
+        chosen: list[str] = []
+        for code in codes:
+            found = self.book.reference.get(code.strip(), "CPT") if code.strip() else None
+            if found is None or found.summary.kind != "vaccine":
+                raise ChecklistError(f"'{code.strip()[:20]}' is not a vaccine product code.")
+            if found.code not in chosen:
+                chosen.append(found.code)
+        if not chosen:
+            raise ChecklistError("Choose at least one vaccine product.")
+        value = " ".join(chosen)
+        at = self._write("vaccines", key, value, state=value)
+        self._values[key] = value
+        self._times[key] = at
+        return tuple(chosen)
 
     def set_separate_em(self, performed: bool | None) -> None:
         """Whether a separate, significant E/M service was performed (modifier 25)."""
@@ -746,6 +591,8 @@ class ChecklistRun:
             names = "; ".join(s.label for s in missing)
             raise ChecklistError(f"Required steps not done yet: {names}.")
         billing = self.book.billing(self)
+        if billing.questions:
+            raise ChecklistError(" ".join(billing.questions))
         at = now_iso()
         self._write(
             "complete",

@@ -23,6 +23,7 @@ from pathlib import Path
 from desktop import safe_io
 from desktop.fileio import atomic_path, sqlite_uri
 from desktop.reference import checksum, curated, keys, writer
+from desktop.reference.billing import ruledata
 from desktop.reference.curated import BuildError, CuratedData, read_curated
 from desktop.reference.importers import common as importers_common
 from desktop.reference.importers import icd10cm_tabular
@@ -43,6 +44,7 @@ SHAPING_MODULES = (
     importers_common.__file__,
     checksum.__file__,
     safe_io.__file__,
+    ruledata.__file__,
 )
 
 
@@ -155,6 +157,8 @@ def _write_all(
                 routes=c.routes,
                 single_dose=c.single_dose,
                 packaging=c.packaging,
+                vaccine_group=c.vaccine_group,
+                components=c.components,
                 curated=True,
                 terms=c.terms,
                 notes=tuple((n.kind, n.text, n.source) for n in c.notes),
@@ -214,11 +218,13 @@ def _write_all(
                     s.stop_message,
                     s.switch_to,
                     s.required_for,
+                    ruledata.options_json(s.options) if s.options else None,
                 )
                 for s in t.steps
             ],
         )
 
+    w.add_rule_data(data.rules)
     w.add_synonyms(data.synonyms)
     w.rebuild_vocabulary()
     w.set_code_sets(

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from desktop.reference.billing import ruledata
 from desktop.reference.keys import (
     PACKAGING,
     RELATIONS,
@@ -23,12 +24,14 @@ from desktop.reference.keys import (
     STEP_KINDS,
     SYSTEMS,
     UNITS,
+    VACCINE_GROUPS,
 )
 
 CURATED_SYSTEMS = ("CPT", "HCPCS")
-CURATED_KINDS = ("procedure", "drug", "modifier", "service")
+CURATED_KINDS = ("procedure", "drug", "modifier", "service", "vaccine")
 NOTE_KINDS = ("billing", "payer", "clinical", "documentation", "status")
-CURATED_FILES = ("cpt.toml", "hcpcs.toml")
+CURATED_FILES = ("cpt.toml", "hcpcs.toml", "vaccines.toml")
+OPTIONAL_FILES = ("vaccines.toml",)  # a source folder without vaccine products still builds
 MUE_FILE = "mue.toml"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -88,6 +91,8 @@ class CuratedCode:
     notes: tuple[Note, ...] = ()
     questions: tuple[Question, ...] = ()
     xrefs: tuple[Xref, ...] = ()
+    vaccine_group: str | None = None
+    components: int | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class Step:
     stop_message: str | None
     switch_to: str | None
     required_for: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()  # choice steps: (value, label)
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ class CuratedData:
     code_sets: dict[str, CodeSet]
     codes: list[CuratedCode] = field(default_factory=list)
     synonyms: list[tuple[str, str]] = field(default_factory=list)
+    rules: dict[str, str] = field(default_factory=dict)  # billing rule files as JSON
     templates: list[Template] = field(default_factory=list)
     mue: MueSet | None = None
 
@@ -257,6 +264,15 @@ def _read_code(rec: dict[str, Any], path: Path, index: int, sources: dict[str, A
         raise BuildError(
             path, where, "'single_dose_container' is replaced by packaging = \"single_dose\" ..."
         )
+    vaccine_group: str | None = None
+    components: int | None = None
+    if kind == "vaccine":
+        vaccine_group = _choice(rec, "vaccine_group", VACCINE_GROUPS, path, where)
+        components = rec.get("components")
+        if not isinstance(components, int) or isinstance(components, bool) or components < 1:
+            raise BuildError(
+                path, where, "a vaccine needs 'components', a whole number of 1 or more"
+            )
     routes = _str_list(rec, "routes", path, where)
     for r in routes:
         if r not in ROUTES:
@@ -307,6 +323,8 @@ def _read_code(rec: dict[str, Any], path: Path, index: int, sources: dict[str, A
         notes=notes,
         questions=questions,
         xrefs=xrefs,
+        vaccine_group=vaccine_group,
+        components=components,
     )
 
 
@@ -332,6 +350,14 @@ def _read_templates(path: Path, sources: dict[str, Any]) -> list[Template]:
                 stop_answer = _choice(s, "stop_answer", ("yes", "no"), path, where)
                 stop_message = _text(s, "stop_message", path, where)
                 switch_to = _text(s, "switch_to", path, where, required=False) or None
+            options: tuple[tuple[str, str], ...] = ()
+            if kind == "choice":
+                raw = s.get("option", [])
+                if not isinstance(raw, list) or len(raw) < 2:
+                    raise BuildError(path, where, "a choice step needs two or more [[option]]s")
+                options = tuple(
+                    (_text(o, "value", path, where), _text(o, "label", path, where)) for o in raw
+                )
             steps.append(
                 Step(
                     key,
@@ -343,6 +369,7 @@ def _read_templates(path: Path, sources: dict[str, Any]) -> list[Template]:
                     stop_message,
                     switch_to,
                     tuple(c.upper() for c in _str_list(s, "required_for", path, where)),
+                    options,
                 )
             )
         if not steps:
@@ -399,6 +426,8 @@ def read_curated(data_dir: Path) -> CuratedData:
     seen: dict[tuple[str, str], str] = {}
     for name in CURATED_FILES:
         path = data_dir / name
+        if name in OPTIONAL_FILES and not path.is_file():
+            continue
         for i, rec in enumerate(_load_toml(path).get("code", []), 1):
             code = _read_code(rec, path, i, sources)
             key = (code.system, code.code)
@@ -413,6 +442,10 @@ def read_curated(data_dir: Path) -> CuratedData:
             data.synonyms.append((term, means.lower()))
     data.templates = _read_templates(data_dir / "checklists.toml", sources)
     data.mue = _read_mue(data_dir / MUE_FILE, sources)
+    try:
+        data.rules = ruledata.read_rule_files(data_dir, set(sources))
+    except ruledata.RuleDataError as exc:
+        raise BuildError(exc.file, exc.where, exc.message) from None
     return data
 
 

@@ -21,16 +21,18 @@ LOCAL_SYSTEM = "LOCAL"
 #: Billing-unit measures a drug's HCPCS unit is given in.
 UNITS = ("mg", "mcg", "g", "units", "mL")
 #: Routes of administration an injectable drug record may list.
-ROUTES = ("IM", "SC", "IV", "ID")
+ROUTES = ("IM", "SC", "IV", "ID", "IN")
 #: Kinds of checklist step (schema.sql checks the same list).
-STEP_KINDS = ("tick", "yes_no", "drug_dose")
-STEP_TICK, STEP_YES_NO, STEP_DRUG_DOSE = STEP_KINDS
+STEP_KINDS = ("tick", "yes_no", "drug_dose", "choice", "vaccines")
+STEP_TICK, STEP_YES_NO, STEP_DRUG_DOSE, STEP_CHOICE, STEP_VACCINES = STEP_KINDS
 #: Typed cross-references between codes (schema.sql checks the same list).
 RELATIONS = ("use_instead", "report_with", "see_also")
 #: A code's status (schema.sql checks the same list).
 STATUSES = ("active", "deleted", "not_for_new_use")
 #: How a drug comes: single-dose containers (JZ/JW apply for Medicare), multi-dose, or both.
 PACKAGING = ("single_dose", "multi_dose", "both")
+#: Vaccine product groups the administration rules tell apart (schema.sql checks them).
+VACCINE_GROUPS = ("influenza", "pneumococcal", "hepatitis_b", "covid19", "other")
 
 _TERM_WORD = re.compile(r"[^\W_]+")
 #: A word the typo corrector may suggest: lower-case letters only (vocabulary table).

@@ -33,7 +33,7 @@ CREATE TABLE codes (
     system           TEXT NOT NULL,          -- CPT | HCPCS | ICD-10-CM
     code             TEXT NOT NULL,          -- as published: 96372, J3420, E53.8
     code_key         TEXT NOT NULL,          -- upper case, no dot: E538
-    kind             TEXT NOT NULL,          -- procedure | drug | modifier | service | category | code
+    kind             TEXT NOT NULL,          -- procedure | drug | modifier | service | vaccine | category | code
     title            TEXT NOT NULL,
     description      TEXT NOT NULL DEFAULT '',  -- plain language (our own words for CPT)
     billable         INTEGER,                -- 1, 0 or NULL (not applicable)
@@ -49,6 +49,9 @@ CREATE TABLE codes (
     packaging        TEXT CHECK (packaging IN ('single_dose', 'multi_dose', 'both')),  -- drugs
     curated          INTEGER NOT NULL DEFAULT 0, -- 1: reviewed injection content (ranked first)
     source_id        TEXT NOT NULL REFERENCES sources(id),
+    vaccine_group    TEXT CHECK (vaccine_group IN
+                         ('influenza', 'pneumococcal', 'hepatitis_b', 'covid19', 'other')),
+    components       INTEGER,                -- vaccines: diseases protected against (90461)
     UNIQUE (system, code)
 );
 CREATE INDEX codes_key ON codes (code_key);
@@ -137,13 +140,34 @@ CREATE TABLE checklist_steps (
     label        TEXT NOT NULL,
     why          TEXT NOT NULL,
     required     INTEGER NOT NULL,
-    kind         TEXT NOT NULL CHECK (kind IN ('tick', 'yes_no', 'drug_dose')),
+    kind         TEXT NOT NULL CHECK (kind IN ('tick', 'yes_no', 'drug_dose', 'choice', 'vaccines')),
     stop_answer  TEXT,
     stop_message TEXT,
     switch_to    TEXT,
     required_for TEXT NOT NULL DEFAULT '',   -- space separated codes that make the step required
+    options      TEXT,                   -- choice steps: JSON [[value, label], ...]
     PRIMARY KEY (template_id, ord),
     UNIQUE (template_id, key)
+) WITHOUT ROWID;
+
+-- Reviewed billing rules (resources/data/vaccine_admin.toml, claim_rules.toml), as JSON,
+-- read by desktop/reference/billing/ruledata.py.
+CREATE TABLE rule_data (
+    name TEXT PRIMARY KEY,
+    json TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- NCCI procedure-to-procedure edits (practitioner), written by `db import` of a CMS PTP
+-- file; only pairs whose two codes are in the data. modifier: 0 never together,
+-- 1 allowed with a proper modifier, 9 not applicable.
+CREATE TABLE ptp_edits (
+    column1   TEXT NOT NULL,
+    column2   TEXT NOT NULL,
+    effective TEXT,
+    deleted   TEXT,
+    modifier  INTEGER NOT NULL CHECK (modifier IN (0, 1, 9)),
+    rationale TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (column1, column2)
 ) WITHOUT ROWID;
 
 -- Full-text indexes. Two, so that the small curated set is always ranked in full

@@ -8,6 +8,7 @@ or damaged file raises :class:`ReferenceDataError` with a message that says what
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -104,6 +105,8 @@ class CodeRecord:
     children: tuple[CodeSummary, ...]
     block: tuple[str, str] | None  # (id, title) for ICD-10-CM
     packaging: str | None = None  # drugs: single_dose | multi_dose | both (from the label)
+    vaccine_group: str | None = None  # vaccines: influenza | pneumococcal | hepatitis_b | ...
+    components: int | None = None  # vaccines: diseases protected against (90461)
 
     @property
     def code(self) -> str:
@@ -124,11 +127,12 @@ class ChecklistStep:
     label: str
     why: str
     required: bool
-    kind: str  # tick | yes_no | drug_dose
+    kind: str  # keys.STEP_KINDS
     stop_answer: str | None
     stop_message: str | None
     switch_to: str | None
     required_for: tuple[str, ...] = ()  # drug codes for which this step is required
+    options: tuple[tuple[str, str], ...] = ()  # choice steps: (value, label)
 
     def required_with(self, drug_code: str | None) -> bool:
         """Whether the step must be done when ``drug_code`` is the drug recorded."""
@@ -276,6 +280,19 @@ def _summary(row: sqlite3.Row | tuple[object, ...]) -> CodeSummary:
         curated=bool(curated),
         kind=str(kind),
     )
+
+
+def _options(text: object) -> tuple[tuple[str, str], ...]:
+    """A choice step's options from their JSON text ([[value, label], ...])."""
+    if not text:
+        return ()
+    try:
+        data = json.loads(str(text))
+    except ValueError:
+        return ()
+    if not isinstance(data, list):
+        return ()
+    return tuple((str(o[0]), str(o[1])) for o in data if isinstance(o, list) and len(o) == 2)
 
 
 class ReferenceStore:
@@ -498,7 +515,7 @@ class ReferenceStore:
             _summary(r)
             for r in self.query(
                 f"SELECT {_SUMMARY_COLS} FROM codes WHERE code_key > ? AND code_key < ?"
-                " AND parent = ? AND system = ? ORDER BY code_key",
+                " AND parent = ? AND +system = ? ORDER BY code_key",
                 (
                     code_key(summary.code),
                     code_key(summary.code) + "~",
@@ -561,6 +578,7 @@ class ReferenceStore:
             children=children,
             block=block_info,
             packaging=None if packaging is None else str(packaging),
+            **self._vaccine_facts(code_id, summary.kind),
         )
 
     def mue(self, code: str) -> Mue | None:
@@ -583,6 +601,40 @@ class ReferenceStore:
             rationale=str(rationale),
             effective=str(effective),
         )
+
+    def _vaccine_facts(self, code_id: int, kind: str) -> dict[str, Any]:
+        if kind != "vaccine":
+            return {}
+        rows = self.query("SELECT vaccine_group, components FROM codes WHERE id = ?", (code_id,))
+        if not rows:
+            return {}
+        group, components = rows[0]
+        return {
+            "vaccine_group": None if group is None else str(group),
+            "components": None if components is None else int(components),
+        }
+
+    def ptp_edits(
+        self, codes: list[str]
+    ) -> list[tuple[str, str, str | None, str | None, int, str]]:
+        """NCCI PTP edits among ``codes``: (column 1, column 2, effective, deleted, modifier
+        indicator, rationale). Empty for an older file without the table."""
+        if len(codes) < 2:
+            return []
+        marks = ",".join("?" * len(codes))
+        try:
+            rows = self.query(
+                "SELECT column1, column2, effective, deleted, modifier, rationale FROM ptp_edits"
+                f" WHERE column1 IN ({marks}) AND column2 IN ({marks})",
+                [*codes, *codes],
+            )
+        except ReferenceDataError:
+            return []
+        return [
+            (str(c1), str(c2), None if e is None else str(e), None if d is None else str(d),
+             int(m), str(r))
+            for c1, c2, e, d, m, r in rows
+        ]  # fmt: skip
 
     def drugs(self) -> list[CodeSummary]:
         """Every code with a billing unit (HCPCS drugs), by code."""
@@ -618,10 +670,11 @@ class ReferenceStore:
                 stop_message=None if sm is None else str(sm),
                 switch_to=None if sw is None else str(sw),
                 required_for=tuple(str(rf or "").split()),
+                options=_options(opts),
             )
-            for k, label, why, req, kind, sa, sm, sw, rf in self.query(
+            for k, label, why, req, kind, sa, sm, sw, rf, opts in self.query(
                 "SELECT key, label, why, required, kind, stop_answer, stop_message, switch_to,"
-                " required_for FROM checklist_steps WHERE template_id = ? ORDER BY ord",
+                " required_for, options FROM checklist_steps WHERE template_id = ? ORDER BY ord",
                 (template_id,),
             )
         )

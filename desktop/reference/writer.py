@@ -74,6 +74,8 @@ class CodeFields:
     routes: tuple[str, ...] = ()
     single_dose: bool = False
     packaging: str | None = None  # single_dose | multi_dose | both (drugs)
+    vaccine_group: str | None = None  # vaccines: keys.VACCINE_GROUPS
+    components: int | None = None  # vaccines: diseases protected against (90461)
     curated: bool = False
     terms: tuple[str, ...] = ()
     notes: tuple[tuple[str, str, str], ...] = ()  # (kind, text, source)
@@ -91,6 +93,7 @@ class StepRow:
     stop_message: str | None = None
     switch_to: str | None = None
     required_for: tuple[str, ...] = ()  # drug codes for which an optional step is required
+    options: str | None = None  # choice steps: JSON [[value, label], ...]
 
 
 class MueRow(Protocol):
@@ -182,8 +185,8 @@ class ReferenceWriter:
         self.con.execute(
             "INSERT INTO codes (id, system, code, code_key, kind, title, description, billable,"
             " status, effective, terminated, parent, block, unit_amount, unit, routes,"
-            " single_dose, packaging, curated, source_id)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " single_dose, packaging, vaccine_group, components, curated, source_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 code_id,
                 c.system,
@@ -203,6 +206,8 @@ class ReferenceWriter:
                 " ".join(c.routes),
                 int(c.single_dose),
                 c.packaging,
+                c.vaccine_group,
+                c.components,
                 int(c.curated),
                 c.source_id,
             ),
@@ -400,7 +405,9 @@ class ReferenceWriter:
             (template_id, title, code_id, source_id),
         )
         self.con.executemany(
-            "INSERT INTO checklist_steps VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO checklist_steps (template_id, ord, key, label, why, required, kind,"
+            " stop_answer, stop_message, switch_to, required_for, options)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     template_id,
@@ -414,10 +421,37 @@ class ReferenceWriter:
                     s.stop_message,
                     s.switch_to,
                     " ".join(s.required_for),
+                    s.options,
                 )
                 for i, s in enumerate(steps)
             ],
         )
+
+    def add_rule_data(self, rules: Mapping[str, str]) -> None:
+        """The reviewed billing rule files (name -> JSON), read by billing/ruledata.py."""
+        self.con.executemany("INSERT OR REPLACE INTO rule_data VALUES (?,?)", sorted(rules.items()))
+
+    def add_ptp_edit(
+        self,
+        column1: str,
+        column2: str,
+        effective: str | None,
+        deleted: str | None,
+        modifier: int,
+        rationale: str,
+    ) -> None:
+        """One NCCI procedure-to-procedure edit (the pair's later row replaces an earlier)."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO ptp_edits (column1, column2, effective, deleted, modifier,"
+            " rationale) VALUES (?,?,?,?,?,?)",
+            (column1, column2, effective, deleted, modifier, rationale),
+        )
+
+    def code_keys(self, systems: Sequence[str]) -> set[str]:
+        """The code keys of the codes in ``systems`` (to keep only edits about known codes)."""
+        marks = ",".join("?" * len(systems))
+        sql = f"SELECT code_key FROM codes WHERE system IN ({marks})"
+        return {str(r[0]) for r in self.con.execute(sql, tuple(systems))}
 
     def add_synonyms(self, pairs: Iterable[tuple[str, str]]) -> None:
         """(term, means) pairs; already known pairs are ignored."""

@@ -67,9 +67,11 @@ from desktop.records.checklist import (
 )
 from desktop.records.history import local_time
 from desktop.records.store import UserDataError, UserStore
+from desktop.reference.billing.dose import packaging_of
 from desktop.reference.search import SearchEngine
-from desktop.reference.store import ChecklistStep, ReferenceStore
+from desktop.reference.store import ChecklistStep, ReferenceDataError, ReferenceStore
 from desktop.reference.units import UnitError
+from desktop.ui.checklist_choice import ChoicePage, VaccinesPage
 from desktop.ui.checklist_model import ChecklistModel, DrugResultsModel, StatusRole
 
 UNITS = ("mcg", "mg", "g", "units", "mL")
@@ -221,6 +223,9 @@ class DrugDoseEditor(QWidget):
             w.returnPressed.connect(self.recordRequested)
         self.unit.currentTextChanged.connect(self.update_units)
         self.single_dose.toggled.connect(self._single_dose_toggled)
+        # Whether the container is known: from the drug's data, or the person said so.
+        self._container_known = False
+        self.single_dose.clicked.connect(self._container_stated)
         self.record.clicked.connect(self.recordRequested)
         self.setTabOrder(self.search, self.results)
         self.setTabOrder(self.results, self.dose)
@@ -274,7 +279,18 @@ class DrugDoseEditor(QWidget):
             f"<b>{record.code}</b> {record.title} (billed per {record.billing_unit})"
         )
         self.unit.setCurrentText(record.billing_unit.unit)
-        self.single_dose.setChecked(record.single_dose if single_dose is None else single_dose)
+        packaging = packaging_of(record)
+        self._container_known = single_dose is not None or packaging in (
+            "single_dose",
+            "multi_dose",
+        )
+        self.single_dose.setChecked(
+            (packaging == "single_dose") if single_dose is None else single_dose
+        )
+        self.update_units()
+
+    def _container_stated(self) -> None:
+        self._container_known = True
         self.update_units()
 
     def load(self, drug: DrugDose | None) -> None:
@@ -310,7 +326,7 @@ class DrugDoseEditor(QWidget):
             self.code,
             self.dose.text(),
             self.unit.currentText(),
-            single_dose=self.single_dose.isChecked(),
+            single_dose=self.single_dose.isChecked() if self._container_known else None,
             discarded=self.discarded.text() or None,
         )
 
@@ -322,10 +338,16 @@ class DrugDoseEditor(QWidget):
             return
         s = "" if drug.units == 1 else "s"
         text = f"= <b>{drug.units} billing unit{s}</b> of {drug.code} (per {drug.billing_unit})"
-        if drug.discarded is not None:
+        if drug.wasted:
             text += f"; discarded {format(drug.discarded, 'f')} {drug.unit} goes on a JW line"
+        elif drug.single_dose and drug.discarded == 0:
+            text += "; nothing discarded: JZ (Medicare)"
         elif drug.single_dose:
-            text += "; nothing discarded: JZ"
+            text += "; enter the amount discarded (0 if none): Medicare needs JZ or JW"
+        elif drug.single_dose is None:
+            text += "; container not known: tick it if single-dose (Medicare: JZ or JW)"
+        for warning in drug.warnings:
+            text += f"<br>Warning: {html.escape(warning)}"
         self.units_label.setText(text)
 
 
@@ -446,6 +468,12 @@ class ChecklistDock(QDockWidget):
         self.step_actions.addWidget(yes_no)
         self.step_actions.addWidget(self.drug_editor)
         self._yes_no_page = yes_no
+        self.choice_page = ChoicePage(box)
+        self.choice_page.chosen.connect(self.choose_current)
+        self.vaccines_page = VaccinesPage(self.book.reference, box)
+        self.vaccines_page.recorded.connect(self.record_vaccines)
+        self.step_actions.addWidget(self.choice_page)
+        self.step_actions.addWidget(self.vaccines_page)
         why_row = QHBoxLayout()
         why_row.addWidget(self.step_need, 1)
         why_row.addWidget(self.why_button)
@@ -608,8 +636,37 @@ class ChecklistDock(QDockWidget):
             self._toggle(step.key, not self._run.is_done(step.key))
         elif step.kind == "yes_no":
             self.no_button.setFocus()
+        elif step.kind == "choice":
+            if self.choice_page.buttons:
+                self.choice_page.buttons[0].setFocus()
+        elif step.kind == "vaccines":
+            self.vaccines_page.view.setFocus()
         else:
             self.drug_editor.search.setFocus()
+
+    def choose_current(self, value: str) -> None:
+        step = self._current_step()
+        run = self._run
+        if step is None or run is None or step.kind != "choice":
+            return
+        try:
+            run.choose(step.key, value)
+        except (UserDataError, ChecklistError) as exc:
+            self.banner.show_message("Not saved", str(exc))
+        self._sync()
+        self.view.setFocus()
+
+    def record_vaccines(self, codes: list[str]) -> None:
+        step = self._current_step()
+        run = self._run
+        if step is None or run is None or step.kind != "vaccines":
+            return
+        try:
+            run.set_vaccines(step.key, codes)
+        except (UserDataError, ChecklistError) as exc:
+            self.banner.show_message("Not saved", str(exc))
+        self._sync()
+        self.view.setFocus()
 
     def answer_current(self, yes: bool) -> None:
         step = self._current_step()
@@ -815,6 +872,12 @@ class ChecklistDock(QDockWidget):
             value = run.value(step.key)
             self.yes_button.setChecked(value == "yes")
             self.no_button.setChecked(value == "no")
+        elif step.kind == "choice":
+            self.choice_page.set_step(step, run.value(step.key))
+            self.step_actions.setCurrentWidget(self.choice_page)
+        elif step.kind == "vaccines":
+            self.vaccines_page.set_checked(run.vaccines)
+            self.step_actions.setCurrentWidget(self.vaccines_page)
         else:
             self.step_actions.setCurrentWidget(self.drug_editor)
 
@@ -862,7 +925,19 @@ class ChecklistDock(QDockWidget):
         if self.lines_model.rowCount():
             self.lines_view.setCurrentIndex(self.lines_model.index(0, 0))
         reminders = "".join(f"<li>{html.escape(r)}</li>" for r in billing.reminders)
-        self.reminders.setText(f"<b>Reminders</b><ul>{reminders}</ul>" if reminders else "")
+        text = f"<b>Reminders</b><ul>{reminders}</ul>" if reminders else ""
+        try:
+            found = self.book.check(run).findings
+        except (ChecklistError, ReferenceDataError) as exc:
+            found = ()
+            text += f"<p>The claim check could not run: {html.escape(str(exc))}</p>"
+        if found:
+            words = {"error": "Error", "warning": "Warning", "info": "Note"}
+            items = "".join(
+                f"<li>{words[f.severity]}: {html.escape(f.message)}</li>" for f in found
+            )
+            text += f"<b>Claim check</b><ul>{items}</ul>"
+        self.reminders.setText(text)
         self.copied_label.setText("Select a line and press Ctrl+C or “Copy line”.")
         self.lines_view.setMaximumHeight(16777215)
         self.stack.setCurrentWidget(self.summary_page)
@@ -901,11 +976,16 @@ class ChecklistDock(QDockWidget):
             if step is not None and step.kind == "yes_no" and key in (Qt.Key.Key_Y, Qt.Key.Key_N):
                 self.answer_current(key == Qt.Key.Key_Y)
                 return True
+            if step is not None and step.kind == "choice" and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+                value = self.choice_page.value_for_key(int(key) - int(Qt.Key.Key_0))
+                if value is not None:
+                    self.choose_current(value)
+                return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and step is not None:
                 if step.kind == "drug_dose":
                     self.drug_editor.search.setFocus()
-                elif step.kind == "yes_no":
-                    self.no_button.setFocus()
+                elif step.kind in ("yes_no", "choice", "vaccines"):
+                    self.toggle_current()
                 return True
         return super().eventFilter(watched, event)
 

@@ -33,12 +33,22 @@ def step_status(run: ChecklistRun, step: ChecklistStep) -> str:
     need = "Required" if step.required else "Optional"
     value = run.value(step.key)
     if value is None:
-        todo = {"tick": "to do", "yes_no": "answer yes or no", "drug_dose": "pick drug and dose"}
+        todo = {
+            "tick": "to do",
+            "yes_no": "answer yes or no",
+            "drug_dose": "pick drug and dose",
+            "choice": "choose an answer (1, 2, ...)",
+            "vaccines": "choose the vaccine(s)",
+        }
         return f"{need} · {todo.get(step.kind, 'to do')}"
     at = local_time(run.done_at(step.key) or "")[-5:]
     if step.kind == "yes_no":
         stop = " · STOP, see the message" if value == step.stop_answer else ""
         return f"{need} · answered {value.capitalize()} at {at}{stop}"
+    if step.kind == "choice":
+        return f"{need} · {dict(step.options).get(value, value)} · {at}"
+    if step.kind == "vaccines":
+        return f"{need} · {value} · {at}"
     if step.kind == "drug_dose" and run.drug is not None:
         return f"{need} · {run.drug.text} · {at}"
     return f"{need} · done at {at}"

@@ -306,6 +306,9 @@ class MainWindow(QMainWindow):
             ["Ctrl+Shift+L"],
             "Open the injection checklist",
         )
+        self.act_check_lines = self._action(
+            "Check &lines…", self.open_check_panel, ["Ctrl+Shift+K"], "Check the lines of a claim"
+        )
         self.act_about = self._action("&About QuickRef", self.show_about)
 
         bar = self.menuBar()
@@ -328,6 +331,7 @@ class MainWindow(QMainWindow):
         go_menu.addAction(self.act_pin)
         tools_menu = bar.addMenu("&Tools")
         tools_menu.addAction(self.act_checklist)
+        tools_menu.addAction(self.act_check_lines)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_about)
 
@@ -852,6 +856,22 @@ class MainWindow(QMainWindow):
         menu.popup(self.results_view.viewport().mapToGlobal(pos))
 
     # ================================================================ other windows
+
+    def open_check_panel(self) -> None:
+        """Show the "Check lines" panel (the claim check)."""
+        from desktop.ui.check_panel import CheckPanel
+
+        panel = getattr(self, "check_panel", None)
+        if panel is None:
+            panel = CheckPanel(lambda: self.store, self)
+            panel.codeActivated.connect(self.open_code)
+            self.check_panel = panel
+        if panel.isVisible():
+            panel.raise_()  # already open: bring it forward
+            panel.activateWindow()
+        else:
+            panel.show()
+        panel.lines.setFocus()
 
     def open_checklist(self, template_id: str | None = None) -> None:
         """Show the injection checklist dock; with ``template_id``, start that checklist."""

@@ -32,6 +32,8 @@ def main() -> None:
             run.tick(step.key)
         elif step.kind == "yes_no":
             run.answer(step.key, False)
+        elif step.kind == "choice":
+            run.choose(step.key, step.options[0][0])
         else:
             run.set_drug("J3420", "1000", "mcg", single_dose=True)
         ticked.append(step.key)

@@ -36,7 +36,11 @@ def finish(book: Checklists, code: str, dose: str, unit: str, **kw: object) -> i
             run.tick(step.key)
         elif step.kind == "yes_no":
             run.answer(step.key, False)
+        elif step.kind == "choice":
+            run.choose(step.key, "medicare")
         else:
+            kw.setdefault("discarded", "0")
+            kw.setdefault("single_dose", False)
             run.set_drug(code, dose, unit, **kw)  # type: ignore[arg-type]
     run.complete()
     return run.id

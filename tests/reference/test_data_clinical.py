@@ -85,6 +85,8 @@ def test_leuprolide_for_endometriosis_completes_with_96372(
                 run.tick(step.key)
             elif step.kind == "yes_no":
                 run.answer(step.key, False)  # not a vaccine, not cancer treatment
+            elif step.kind == "choice":
+                run.choose(step.key, "other")  # the payer: not Medicare
             else:
                 run.set_drug("J1950", "3.75", "mg", single_dose=True)
         assert run.stop_step() is None and run.can_complete
@@ -198,6 +200,8 @@ def _walk(run: object, drug: str, amount: str, unit: str, skip: set[str]) -> Non
             run.tick(step.key)
         elif step.kind == "yes_no":
             run.answer(step.key, False)
+        elif step.kind == "choice":
+            run.choose(step.key, "other")  # the payer: not Medicare
         else:
             run.set_drug(drug, amount, unit, single_dose=True)
 

@@ -78,6 +78,8 @@ def tick_through_with_keyboard(dock: ChecklistDock, qtbot: QtBot) -> None:
             qtbot.keyClick(view, Qt.Key.Key_Space)
         elif kind == "yes_no":
             qtbot.keyClick(view, Qt.Key.Key_N)
+        elif kind == "choice":
+            qtbot.keyClick(view, Qt.Key.Key_1)  # Medicare Part B
         else:
             editor = dock.drug_editor
             qtbot.keyClick(view, Qt.Key.Key_Return)  # into the drug search
@@ -95,6 +97,8 @@ def tick_through_with_keyboard(dock: ChecklistDock, qtbot: QtBot) -> None:
             if not editor.single_dose.isChecked():
                 qtbot.keyClick(editor.single_dose, Qt.Key.Key_Space)  # a 1 mL single-dose vial
             assert "JZ" in editor.units_label.text()
+            qtbot.keyClicks(editor.discarded, "0")  # nothing discarded: asked, never assumed
+            assert "nothing discarded: JZ" in editor.units_label.text()
             qtbot.keyClick(editor.dose, Qt.Key.Key_Return)
             assert run.drug is not None and run.drug.units == 1
         assert dock.model.data(view.currentIndex(), DoneRole) is True
@@ -122,6 +126,7 @@ def test_keyboard_run_j3420_1000_mcg_bills_96372_and_j3420_jz(
     ]
     assert lines == ["96372 x 1", "J3420 x 1 JZ"]
     assert run.status == "completed"
+    assert "Claim check" in dock.reminders.text() and "No diagnosis" in dock.reminders.text()
     # Each line copyable.
     dock.lines_view.setCurrentIndex(dock.lines_model.index(1, 0))
     qtbot.keyClick(dock.copy_button, Qt.Key.Key_Space)
@@ -182,17 +187,29 @@ def test_vaccine_answer_switches_to_the_vaccine_checklist(
     assert first.status == "switched"
     assert "90471" in dock.banner.text() and "G0008" in dock.banner.text()
     assert "Vaccine" in dock.title.text()
-    for _ in new.steps:
-        qtbot.keyClick(dock.view, Qt.Key.Key_Space)
+    for step in new.steps:
+        if step.kind == "choice":
+            qtbot.keyClick(dock.view, Qt.Key.Key_1)  # Medicare; 18 or under, counselled
+        elif step.kind == "vaccines":
+            page = dock.vaccines_page
+            assert dock.step_actions.currentWidget() is page
+            rows = [page.model.item(r) for r in range(page.model.rowCount())]
+            flu = next(i for i in rows if i.data(Qt.ItemDataRole.UserRole) == "90658")
+            flu.setCheckState(Qt.CheckState.Checked)
+            qtbot.keyClick(page.record, Qt.Key.Key_Space)
+            dock.view.setFocus()
+        else:
+            qtbot.keyClick(dock.view, Qt.Key.Key_Space)
         qtbot.keyClick(dock.view, Qt.Key.Key_Down)
     dock.complete()
     shown = [
         dock.lines_model.item(r).data(Qt.ItemDataRole.UserRole)
         for r in range(dock.lines_model.rowCount())
     ]
-    assert "90471 x 1" in shown and "90460 x 1" in shown and "G0010 x 1" in shown
+    # The answer, not a menu: the flu product and Medicare's flu administration code.
+    assert shown == ["90658 x 1", "G0008 x 1"]
     assert "96372 x 1" not in shown
-    assert "age" in dock.reminders.text()
+    assert "Never 96372 for a vaccine" in dock.reminders.text()
 
 
 def test_code_link_emits_system_and_code(dock: ChecklistDock, qtbot: QtBot) -> None:
@@ -238,18 +255,20 @@ def test_locked_database_shows_a_message_and_keeps_the_screen_true(
     dock.start("injection-96372")
     qtbot.keyClick(dock.view, Qt.Key.Key_Space)
     qtbot.keyClick(dock.view, Qt.Key.Key_Down)
+    assert dock.run is not None
+    row = [i for i, s in enumerate(dock.run.steps) if s.kind == "tick"][2]
     other = sqlite3.connect(user.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        dock.view.setCurrentIndex(dock.model.index(3))
+        dock.view.setCurrentIndex(dock.model.index(row))
         qtbot.keyClick(dock.view, Qt.Key.Key_Space)
         assert "in use by another QuickRef window" in dock.banner.text()
-        assert dock.model.index(3).data(DoneRole) is False
+        assert dock.model.index(row).data(DoneRole) is False
     finally:
         other.execute("ROLLBACK")
         other.close()
     qtbot.keyClick(dock.view, Qt.Key.Key_Space)
-    assert dock.model.index(3).data(DoneRole) is True
+    assert dock.model.index(row).data(DoneRole) is True
     assert dock.model.index(0).data(DoneRole) is True
     assert not dock.banner.isVisible()
 
@@ -289,3 +308,21 @@ def test_history_exports_csv_and_pdf(
     assert pdf.read_bytes().startswith(b"%PDF")
     assert not dialog.export_csv(tmp_path / "missing" / "x.csv")
     assert "Could not write" in dialog.status.text()
+
+
+def test_unknown_container_is_asked_not_assumed(dock: ChecklistDock, qtbot: QtBot) -> None:
+    from desktop.reference.billing.dose import packaging_of
+
+    record = dock.book.reference.get("J3420", "HCPCS")
+    assert record is not None
+    # J3420 comes in single-dose and multi-dose vials (FDA NDC listings): the person says which.
+    assert packaging_of(record) == "both"
+    dock.start("injection-96372")
+    editor = dock.drug_editor
+    editor.set_code("J3420")
+    qtbot.keyClicks(editor.dose, "1000")
+    assert "container not known" in editor.units_label.text()
+    assert editor.checked().single_dose is None
+    qtbot.keyClick(editor.single_dose, Qt.Key.Key_Space)  # the person says: single-dose
+    assert editor.checked().single_dose is True
+    assert "enter the amount discarded" in editor.units_label.text()

@@ -18,6 +18,7 @@ from desktop.reference.importers import (
     icd10cm_order,
     icd10cm_tabular,
     local_csv,
+    ncci_ptp,
 )
 from desktop.reference.importers.common import FormatInfo, ImportFileError
 from desktop.safe_io import NotRegularFileError, check_regular, open_regular
@@ -33,6 +34,7 @@ REGISTRY: tuple[FormatInfo, ...] = (
     hcpcs_fixed.INFO,
     hcpcs_csv.INFO,
     local_csv.INFO,
+    ncci_ptp.INFO,
     cpt_licensed.INFO,
 )
 #: format id -> what a person calls it

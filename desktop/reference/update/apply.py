@@ -24,6 +24,7 @@ from desktop.reference.importers import (
     icd10cm_order,
     icd10cm_tabular,
     local_csv,
+    ncci_ptp,
 )
 from desktop.reference.importers.common import CodeRow, ImportFileError
 from desktop.reference.keys import LOCAL_SYSTEM, code_key
@@ -267,6 +268,8 @@ def import_codes(
     info = format_info(fmt)
     if fmt == cms_mue.FORMAT:
         return import_mue(apply, path, progress)
+    if fmt == ncci_ptp.FORMAT:
+        return import_ptp(apply, path, progress)
     if fmt == local_csv.FORMAT:
         apply.w.add_source(LOCAL_SOURCE, "This clinic's own additions", *_credit(fmt))
         n = 0
@@ -328,6 +331,19 @@ def import_mue(apply: Apply, path: Path, progress: Callable[[int, int], None]) -
         *_credit(cms_mue.FORMAT),
     )
     return apply.w.replace_mue(cms_mue.read_mue(path, progress), effective, through, source_id)
+
+
+def import_ptp(apply: Apply, path: Path, progress: Callable[[int, int], None]) -> int:
+    """Keep the file's NCCI PTP edits whose two codes are in the data; how many were kept."""
+    known = apply.w.code_keys(("CPT", "HCPCS"))
+    kept = 0
+    for e in ncci_ptp.read_ptp(path, progress):
+        if e.column1 in known and e.column2 in known:
+            apply.w.add_ptp_edit(
+                e.column1, e.column2, e.effective, e.deleted, e.modifier, e.rationale
+            )
+            kept += 1
+    return kept
 
 
 def _credit(fmt: str) -> tuple[str, str, str]:

@@ -1,0 +1,573 @@
+"""The claim check: the lines of an injection visit checked before they are billed.
+
+:func:`parse_items` reads lines as typed ("96372", "J1885x4", "J1885*4", "99213-25",
+"J1885 x4 JZ", "D51.0"); :func:`check_claim` runs every rule of
+``resources/data/claim_rules.toml`` and ``vaccine_admin.toml``, the MUE table and the
+imported NCCI PTP edits, and returns findings by severity. One function for the CLI
+(``quickref check``) and the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from desktop.reference.billing import rules
+from desktop.reference.billing.dose import mue_of, packaging_of
+from desktop.reference.billing.items import ClaimError, ClaimLine, parse_items
+from desktop.reference.billing.lines import MEDICARE, BillingLine
+from desktop.reference.billing.vaccines import VaccineRules
+from desktop.reference.store import ReferenceStore
+
+__all__ = [
+    "ClaimError",
+    "ClaimLine",
+    "ClaimResult",
+    "Finding",
+    "check_billing",
+    "check_claim",
+    "parse_items",
+]
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    severity: str
+    rule: str
+    codes: tuple[str, ...]
+    message: str
+    source: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity,
+            "rule": self.rule,
+            "codes": list(self.codes),
+            "message": self.message,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    payer: str
+    lines: tuple[ClaimLine, ...]
+    findings: tuple[Finding, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "payer": self.payer,
+            "lines": [x.as_dict() for x in self.lines],
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+# ---------------------------------------------------------------------- checking
+
+
+class _Check:
+    def __init__(
+        self, store: ReferenceStore, lines: list[ClaimLine], payer: str, today: dt.date
+    ) -> None:
+        self.store = store
+        self.lines = lines
+        self.payer = payer
+        self.today = today.isoformat()
+        self.rules: dict[str, Any] = rules.load(store, "claim_rules")
+        self.vaccine = VaccineRules.load(store)
+        self.findings: list[Finding] = []
+        self.codes = {x.code for x in lines}
+        self.drug_admin: dict[str, list[str]] = {
+            str(k): [str(r) for r in v] for k, v in self.rules["drug_admin"]["routes"].items()
+        }
+
+    def add(
+        self,
+        severity: str,
+        rule: str,
+        codes: list[str] | tuple[str, ...],
+        message: str,
+        source_key: str,
+    ) -> None:
+        source = str(self.rules.get(source_key, {}).get("source", source_key))
+        self.findings.append(Finding(severity, rule, tuple(dict.fromkeys(codes)), message, source))
+
+    def by_kind(self, kind: str) -> list[ClaimLine]:
+        return [x for x in self.lines if x.record.summary.kind == kind]
+
+    @property
+    def diagnoses(self) -> list[ClaimLine]:
+        return [x for x in self.lines if x.system == "ICD-10-CM"]
+
+    def run(self) -> list[Finding]:
+        for rule in (
+            self.exclusive,
+            self.status,
+            self.diagnosis,
+            self.units,
+            self.em_and_25,
+            self.vaccines,
+            self.addons,
+            self.hierarchy,
+            self.jz_jw,
+            self.pairing,
+            self.routes,
+            self.mue,
+            self.ptp,
+        ):
+            rule()
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        return sorted(self.findings, key=lambda f: order[f.severity])
+
+    # ------------------------------------------------------------------ the rules
+
+    def status(self) -> None:
+        for x in self.lines:
+            r = x.record
+            ended = r.summary.status == "deleted" or (r.terminated and r.terminated < self.today)
+            if ended:
+                instead = [c.code for c in r.xrefs if c.relation == "use_instead"]
+                then = f" Use {', '.join(instead)} instead." if instead else ""
+                when = f" (ended {r.terminated})" if r.terminated else ""
+                self.add(
+                    ERROR,
+                    "deleted-code",
+                    [x.code],
+                    f"{x.code} is deleted{when}.{then}",
+                    "code_status",
+                )
+            elif r.effective and r.effective > self.today:
+                self.add(
+                    ERROR,
+                    "not-yet-effective",
+                    [x.code],
+                    f"{x.code} is not in effect until {r.effective}.",
+                    "code_status",
+                )
+
+    def diagnosis(self) -> None:
+        dx = self.diagnoses
+        if not dx:
+            self.add(
+                INFO,
+                "no-diagnosis",
+                [],
+                "No diagnosis on the claim: add the ICD-10-CM "
+                "code(s) that support the services (Z23 for an immunization encounter).",
+                "diagnosis",
+            )
+        for x in dx:
+            if x.record.summary.billable is False:
+                kids = [c.code for c in x.record.children if c.billable][:12]
+                more = f" Use a billable code under it: {', '.join(kids)}." if kids else ""
+                self.add(
+                    ERROR,
+                    "non-billable-diagnosis",
+                    [x.code, *kids[:12]],
+                    f"{x.code} is a header, not a billable diagnosis.{more}",
+                    "diagnosis",
+                )
+
+    def units(self) -> None:
+        for x in self.lines:
+            if x.units != x.units.to_integral():
+                self.add(
+                    ERROR,
+                    "non-whole-units",
+                    [x.code],
+                    f"{x.code} x {x.units}: units are whole numbers; round a drug's units "
+                    "up to the next whole billing unit.",
+                    "whole_units",
+                )
+
+    def em_and_25(self) -> None:
+        em_codes = {str(c) for c in self.rules["em"]["codes"]}
+        em = [x for x in self.lines if x.code in em_codes]
+        admin = [
+            x for x in self.lines if x.code in self.drug_admin or x.code in self.vaccine.admin_codes
+        ]
+        for x in admin:
+            if "25" in x.modifiers:
+                self.add(
+                    ERROR,
+                    "25-on-procedure",
+                    [x.code],
+                    f"Modifier 25 belongs on the E/M code, not on {x.code}.",
+                    "em",
+                )
+        if not admin:
+            return
+        inj = [x for x in admin if x.code in self.drug_admin]
+        medicare_99211 = str(self.rules["medicare_99211"]["code"])
+        for e in em:
+            if e.code == medicare_99211 and inj and self.payer == MEDICARE:
+                self.add(
+                    ERROR,
+                    "99211-with-injection",
+                    [e.code, *(x.code for x in inj)],
+                    f"Medicare does not pay {e.code} with a drug administration code "
+                    f"({', '.join(x.code for x in inj)}): report the injection alone.",
+                    "medicare_99211",
+                )
+            elif "25" not in e.modifiers:
+                self.add(
+                    WARNING,
+                    "em-without-25",
+                    [e.code, *(x.code for x in admin)],
+                    f"{e.code} with {', '.join(x.code for x in admin)} needs modifier 25, "
+                    "and only for a significant, separately identifiable visit.",
+                    "em",
+                )
+
+    def _units(self, codes: set[str] | frozenset[str]) -> int:
+        return sum(int(x.units) for x in self.lines if x.code in codes)
+
+    def vaccines(self) -> None:
+        products = self.by_kind("vaccine")
+        v = self.vaccine
+        drug_admin = [x.code for x in self.lines if x.code in self.drug_admin]
+        drugs = [x for x in self.lines if x.record.billing_unit is not None]
+        if not products:
+            return
+        if not self.codes & v.admin_codes:
+            if drug_admin:
+                self.add(
+                    ERROR,
+                    "vaccine-with-drug-admin",
+                    [*drug_admin, *(p.code for p in products)],
+                    f"A vaccine is never administered with {', '.join(drug_admin)}: report "
+                    "the immunization administration code instead (90471/90472, "
+                    "90460/90461, 90473/90474, 90480 or G0008-G0010).",
+                    "vaccine_lines",
+                )
+            else:
+                self.add(
+                    ERROR,
+                    "vaccine-without-admin",
+                    [p.code for p in products],
+                    "Vaccine product(s) without an immunization administration code: add "
+                    "90471/90472, 90460/90461, 90473/90474, 90480 or G0008-G0010.",
+                    "vaccine_lines",
+                )
+            return
+        if drug_admin and not drugs:
+            self.add(
+                WARNING,
+                "vaccine-with-drug-admin",
+                [*drug_admin, *(p.code for p in products)],
+                f"{', '.join(drug_admin)} with a vaccine but no drug line: drug "
+                "administration codes are never used for a vaccine.",
+                "vaccine_lines",
+            )
+        covid = [p for p in products if p.record.vaccine_group == "covid19"]
+        if covid and self._units({v.covid19}) < len(covid):
+            self.add(
+                ERROR,
+                "covid-admin",
+                [p.code for p in covid],
+                f"A COVID-19 vaccine is administered with {v.covid19}, one per vaccine, for "
+                "every payer and age.",
+                "vaccine_lines",
+            )
+        generic = {
+            v.injection_first,
+            v.injection_further,
+            v.counselled_first,
+            v.counselled_component,
+            v.nasal_first,
+            v.nasal_further,
+        }
+        standard: list[ClaimLine] = []
+        for p in products:
+            group = p.record.vaccine_group or "other"
+            g = v.medicare.get(group) if self.payer == MEDICARE else None
+            if group == "covid19":
+                continue
+            if g is None:
+                standard.append(p)
+            elif g not in self.codes:
+                used = sorted(generic & self.codes)
+                instead = f" instead of {', '.join(used)}" if used else ""
+                self.add(
+                    ERROR,
+                    "medicare-vaccine-admin",
+                    [p.code, g, *used],
+                    f"Medicare: the administration of {p.code} is {g}{instead}.",
+                    "vaccine_lines",
+                )
+        self._vaccine_counts(standard)
+
+    def _vaccine_counts(self, standard: list[ClaimLine]) -> None:
+        """Administration units against the vaccines they are for (one first per visit)."""
+        v = self.vaccine
+        n = sum(int(p.units) for p in standard)
+        counselled = self._units({v.counselled_first})
+        plain = self._units(
+            {v.injection_first, v.injection_further, v.nasal_first, v.nasal_further}
+        )
+        if not n or not (counselled or plain):
+            return
+        if counselled + plain != n:
+            self.add(
+                WARNING,
+                "vaccine-admin-count",
+                [p.code for p in standard],
+                f"{n} vaccine(s) but {counselled + plain} administration unit(s): bill one "
+                f"first administration ({v.injection_first}, {v.nasal_first} or "
+                f"{v.counselled_first} per vaccine) and the further ones "
+                f"({v.injection_further}, {v.nasal_further}).",
+                "vaccine_lines",
+            )
+        if counselled:
+            extra = sum(((p.record.components or 1) - 1) * int(p.units) for p in standard)
+            billed = self._units({v.counselled_component})
+            if extra and billed != extra:
+                self.add(
+                    WARNING,
+                    "vaccine-admin-count",
+                    [v.counselled_component],
+                    f"With {v.counselled_first}, {v.counselled_component} is billed once per "
+                    f"further component: {extra} here, not {billed}.",
+                    "vaccine_lines",
+                )
+
+    def exclusive(self) -> None:
+        for rule in self.rules.get("exclusive", []):
+            codes = [str(c) for c in rule["codes"]]
+            present = [c for c in codes if c in self.codes]
+            if len(present) > 1:
+                self.findings.append(
+                    Finding(
+                        WARNING,
+                        "exclusive",
+                        tuple(present),
+                        f"{' and '.join(present)} are not reported together: {rule['why']}",
+                        str(rule["source"]),
+                    )
+                )
+
+    def addons(self) -> None:
+        for rule in self.rules.get("addon", []):
+            code = str(rule["code"])
+            primaries = [str(c) for c in rule["primaries"]]
+            if code in self.codes and not self.codes & set(primaries):
+                self.findings.append(
+                    Finding(
+                        ERROR,
+                        "addon-without-primary",
+                        (code, *primaries),
+                        f"{code} is an add-on code: report it with {' or '.join(primaries)}.",
+                        str(rule["source"]),
+                    )
+                )
+
+    def hierarchy(self) -> None:
+        h = self.rules["hierarchy"]
+        prim = [c for c in h["primary"] if c in self.codes]
+        sec = [c for c in h["secondary"] if c in self.codes]
+        if prim and sec:
+            self.add(
+                WARNING,
+                "injection-hierarchy",
+                [*prim, *sec],
+                f"{prim[0]} is the primary (initial) service of the day; report "
+                f"{', '.join(sec)} as well only for a separate injection, with the "
+                "modifier the payer's edits require (59 or XU).",
+                "hierarchy",
+            )
+        for c in self.rules["facility_only"]["codes"]:
+            if c in self.codes:
+                self.add(
+                    WARNING,
+                    "facility-only",
+                    [c],
+                    f"{c} is reported by facilities only, not from a physician office.",
+                    "facility_only",
+                )
+
+    def jz_jw(self) -> None:
+        jz, jw = str(self.rules["jz_jw"]["jz"]), str(self.rules["jz_jw"]["jw"])
+        drugs = [x for x in self.lines if x.record.billing_unit is not None]
+        for x in drugs:
+            if jz in x.modifiers and jw in x.modifiers:
+                self.add(
+                    ERROR,
+                    "jz-and-jw",
+                    [x.code],
+                    f"{x.code} has both JZ and JW: JZ means "
+                    "nothing was discarded, JW is the discarded amount's own line.",
+                    "jz_jw",
+                )
+            if jw in x.modifiers and not any(
+                y.code == x.code and jw not in y.modifiers for y in drugs
+            ):
+                self.add(
+                    ERROR,
+                    "jw-without-given",
+                    [x.code],
+                    f"{x.code} has a JW line but no "
+                    "line for the amount given: bill the given amount on its own line.",
+                    "jz_jw",
+                )
+        for x in drugs:
+            mods = {jz, jw} & set(x.modifiers)
+            if mods and packaging_of(x.record) == "multi_dose":
+                self.add(
+                    ERROR,
+                    "jz-jw-multi-dose",
+                    [x.code],
+                    f"{x.code} comes in multi-dose containers: no {'/'.join(sorted(mods))} "
+                    "(JZ and JW are for single-dose containers only).",
+                    "jz_jw",
+                )
+        if self.payer != MEDICARE:
+            marked = [x.code for x in drugs if {jz, jw} & set(x.modifiers)]
+            if marked:
+                self.add(
+                    INFO,
+                    "jz-jw-other-payer",
+                    marked,
+                    "JZ and JW are Medicare Part B modifiers: keep them for this payer only "
+                    "if its policy requires them.",
+                    "jz_jw",
+                )
+            return
+        for x in drugs:
+            if packaging_of(x.record) != "single_dose":
+                continue
+            lines = [y for y in drugs if y.code == x.code]
+            if not any(jz in y.modifiers or jw in y.modifiers for y in lines) and x is lines[0]:
+                self.add(
+                    ERROR,
+                    "medicare-single-dose-jz-jw",
+                    [x.code],
+                    f"Medicare, single-dose container: {x.code} needs JZ (nothing "
+                    "discarded) or a JW line for the discarded amount.",
+                    "jz_jw",
+                )
+
+    def pairing(self) -> None:
+        """A drug line and its administration go together (info: the biller decides)."""
+        drugs = [x.code for x in self.lines if x.record.billing_unit is not None]
+        admin = [x.code for x in self.lines if x.code in self.drug_admin]
+        if drugs and not admin:
+            self.add(
+                INFO,
+                "drug-without-admin",
+                drugs,
+                f"{', '.join(dict.fromkeys(drugs))} without an administration code: add "
+                "the injection or infusion code (for example 96372) if it was given here.",
+                "drug_admin",
+            )
+        if admin and not drugs and not self.by_kind("vaccine"):
+            self.add(
+                INFO,
+                "admin-without-drug",
+                admin,
+                f"{', '.join(dict.fromkeys(admin))} without a drug line: add the drug's "
+                "HCPCS code and units (unless the drug was not supplied by the office).",
+                "drug_admin",
+            )
+
+    def routes(self) -> None:
+        admin = [x for x in self.lines if x.code in self.drug_admin]
+        drugs = [x for x in self.lines if x.record.billing_unit is not None and x.record.routes]
+        for d in drugs:
+            if admin and not any(
+                set(self.drug_admin[a.code]) & set(d.record.routes) for a in admin
+            ):
+                means = sorted({r for a in admin for r in self.drug_admin[a.code]})
+                self.add(
+                    ERROR,
+                    "route",
+                    [d.code, *(a.code for a in admin)],
+                    f"{d.code} is given {'/'.join(d.record.routes)} per its data; "
+                    f"{', '.join(a.code for a in admin)} is a {'/'.join(means)} "
+                    "administration.",
+                    "drug_admin",
+                )
+
+    def mue(self) -> None:
+        texts = {str(k): str(v) for k, v in self.rules["mue"]["indicators"].items()}
+        totals: dict[str, Decimal] = {}
+        for x in self.lines:
+            totals[x.code] = totals.get(x.code, Decimal(0)) + x.units
+        seen: set[str] = set()
+        for x in self.lines:
+            m = mue_of(self.store, x.code)
+            if m is None or x.code in seen:
+                continue
+            limit, indicator = m.units, m.indicator
+            units = x.units if indicator == 1 else totals[x.code]
+            if units > limit:
+                seen.add(x.code)
+                why = texts.get(str(indicator)) or m.indicator_text
+                self.add(
+                    ERROR,
+                    "mue",
+                    [x.code],
+                    f"{x.code}: {units} units is above the MUE of "
+                    f"{limit} (indicator {indicator}: {why}).",
+                    "mue",
+                )
+
+    def ptp(self) -> None:
+        procs = sorted({x.code for x in self.lines if x.system != "ICD-10-CM"})
+        bypass = {str(m) for m in self.rules["ptp"]["bypass_modifiers"]}
+        mods = {x.code: set(x.modifiers) for x in self.lines}
+        for c1, c2, eff, deleted, indicator, why in self.store.ptp_edits(procs):
+            if (eff and eff > self.today) or (deleted and deleted <= self.today) or indicator == 9:
+                continue
+            reason = f" ({why})" if why else ""
+            if indicator == 0:
+                self.add(
+                    ERROR,
+                    "ptp",
+                    [c1, c2],
+                    f"NCCI: {c2} is never paid with {c1} on the same day{reason}.",
+                    "ptp",
+                )
+            elif not (mods.get(c2, set()) | mods.get(c1, set())) & bypass:
+                self.add(
+                    WARNING,
+                    "ptp",
+                    [c1, c2],
+                    f"NCCI: {c2} with {c1} is paid only with a "
+                    f"modifier that shows a separate service (for example 59 or XU){reason}.",
+                    "ptp",
+                )
+
+
+def check_claim(
+    store: ReferenceStore,
+    items: list[str] | tuple[str, ...] | str,
+    *,
+    payer: str = "other",
+    today: dt.date | None = None,
+) -> ClaimResult:
+    """Check the claim lines ``items`` for ``payer`` ("medicare" or "other")."""
+    if payer not in ("medicare", "other"):
+        raise ClaimError(f"Unknown payer '{payer[:20]}': use medicare or other.")
+    lines = parse_items(store, items)
+    findings = _Check(store, lines, payer, today or dt.date.today()).run()
+    return ClaimResult(payer, tuple(lines), tuple(findings))
+
+
+def check_billing(
+    store: ReferenceStore,
+    lines: Iterable[BillingLine],
+    *,
+    payer: str | None,
+    today: dt.date | None = None,
+) -> ClaimResult:
+    """The claim check on lines the billing module made (the checklist's completion)."""
+    items = [f"{x.code}x{x.units}" + "".join(f"-{m}" for m in x.modifiers) for x in lines]
+    if not items:
+        return ClaimResult(payer or "other", (), ())
+    return check_claim(store, items, payer=payer or "other", today=today)
