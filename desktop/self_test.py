@@ -15,7 +15,9 @@ then peak memory after start and after 50 searches, and exit.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -33,6 +35,14 @@ CHECKLIST_ID = "injection-96372"
 BENCH_ENV = "QUICKREF_BENCH"
 BENCH_SEARCHES = 50
 PAINT_TIMEOUT_MS = 10_000
+
+
+def user_data_path() -> Path:
+    """Where the user's own database is (the checks open a copy of it)."""
+    from desktop.records.store import USER_DB_NAME
+    from desktop.userdirs import user_data_dir
+
+    return user_data_dir() / USER_DB_NAME
 
 
 class CheckFailed(Exception):
@@ -237,10 +247,25 @@ def run_self_test(db: Path | None) -> int:
     def user() -> str:
         from desktop.records.store import UserStore
 
-        user_store = UserStore()
+        # The checks never write to the user's own data: they run on a copy of it in a
+        # throwaway folder (a fresh one if the user has none yet).
+        from desktop.userdirs import ENV_DATA_DIR
+
+        real = user_data_path()
+        scratch = Path(tempfile.mkdtemp(prefix="quickref-self-test-"))
+        state["scratch"] = scratch
+        copy = scratch / real.name
+        for suffix in ("", "-wal"):
+            if Path(f"{real}{suffix}").is_file():
+                shutil.copy2(f"{real}{suffix}", f"{copy}{suffix}")
+        # Window settings and anything else the checks save go to the scratch folder.
+        state["data_dir_env"] = os.environ.get(ENV_DATA_DIR)
+        os.environ[ENV_DATA_DIR] = str(scratch)
+        user_store = UserStore(copy)
         state["user"] = user_store
         user_store.read(lambda con: con.execute("SELECT count(*) FROM pins").fetchone())
-        return f"{user_store.path} (schema {user_store.schema_version})"
+        where = f"{real} (read from a copy" if real.is_file() else f"{real} (not made yet"
+        return f"{where}, schema {user_store.schema_version}; left unchanged)"
 
     def icons() -> str:
         from desktop.resources_path import DESKTOP_FILE_NAME, icon_path, icon_pngs
@@ -288,7 +313,7 @@ def run_self_test(db: Path | None) -> int:
 
     def checklist() -> str:
         app, win = _qt_application(), state["window"]
-        from desktop.ui.checklist_dock import ChecklistDock
+        from desktop.ui.checklist import ChecklistDock
 
         win.open_checklist(CHECKLIST_ID)
         app.processEvents()
@@ -328,6 +353,15 @@ def run_self_test(db: Path | None) -> int:
         report.check("qt warnings", lambda: "none")
     if "user" in state:
         state["user"].close()
+    if "scratch" in state:
+        from desktop.userdirs import ENV_DATA_DIR
+
+        previous = state.get("data_dir_env")
+        if previous is None:
+            os.environ.pop(ENV_DATA_DIR, None)
+        else:
+            os.environ[ENV_DATA_DIR] = previous
+        shutil.rmtree(state["scratch"], ignore_errors=True)
     if "store" in state:
         state["store"].close()
     return _finish(report)

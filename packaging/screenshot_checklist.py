@@ -29,9 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
+    from desktop.records.checklist import Checklists
     from desktop.records.store import UserStore
     from desktop.reference.store import ReferenceStore
-    from desktop.ui.checklist_dock import ChecklistDock
+    from desktop.ui.checklist import ChecklistDock
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     store = ReferenceStore(args.db) if args.db else ReferenceStore()
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     window = QMainWindow()
     window.setWindowTitle("QuickRef")
     window.setCentralWidget(QLabel("96372 detail pane", window))
-    dock = ChecklistDock(store, user, window)
+    dock = ChecklistDock(Checklists(user, store), window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.resize(1180, 940)
     window.resizeDocks([dock], [600], Qt.Orientation.Horizontal)

@@ -14,8 +14,9 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.records.store import UserDataError, UserStore
-from desktop.reference.store import ReferenceDataError, ReferenceStore
+from desktop.reference.store import ReferenceDataError
 from desktop.resources_path import DESKTOP_FILE_NAME, icon_path, icon_pngs
+from desktop.session import ReferenceSession
 
 EXIT_DATA = 2
 APP_NAME = "QuickRef"
@@ -82,27 +83,21 @@ def startup_error_box(exc: Exception, parent: QWidget | None = None) -> QMessage
 def run_gui(db: Path | None) -> int:
     """Open the window on the reference database ``db`` (default: the bundled one)."""
     app = application()
-    store: ReferenceStore | None = None
+    session: ReferenceSession | None = None
     user: UserStore | None = None
     try:
         # The checksum (a full read of ~30 MB) is verified just after the first paint.
-        store = ReferenceStore(db)
+        session = ReferenceSession.open(db)
         user = UserStore()
     except (ReferenceDataError, UserDataError) as exc:
-        if store is not None:
-            store.close()
+        if session is not None:
+            session.close()
         startup_error_box(exc).exec()
         return EXIT_DATA
 
-    from desktop.reference.licensed import LicensedTexts
-    from desktop.ui.main_window import LicensedText, build_main_window
+    from desktop.ui.main_window import build_main_window
 
-    def licensed_provider() -> LicensedText | None:
-        texts = LicensedTexts()  # the clinic's own licensed CPT file, if imported
-        return texts.text_for if texts else None
-
-    window = build_main_window(store, user, licensed_text=licensed_provider())
-    window.licensed_reloader = licensed_provider
+    window = build_main_window(session, user)
     window.show()
 
     failed: list[int] = []
@@ -117,6 +112,8 @@ def run_gui(db: Path | None) -> int:
             box.exec()
             box.deleteLater()
             window.close()  # the last window: app.exec() returns
+            return
+        window.offer_resume()  # an unfinished checklist (after a crash) is offered at start
 
     QTimer.singleShot(0, verify_reference)
     try:
@@ -124,6 +121,6 @@ def run_gui(db: Path | None) -> int:
         return failed[0] if failed else code
     finally:
         window.close()
-        window.store.close()  # the data in use, which an import may have replaced
         window.deleteLater()
+        session.close()  # the data in use, which an import may have replaced
         user.close()

@@ -229,6 +229,16 @@ def empty_html(palette: QPalette) -> str:
     )
 
 
+def no_match_html(palette: QPalette, message: str) -> str:
+    return (
+        f"<html><head><style>{_css(palette)}</style></head><body>"
+        "<h2>Nothing matched</h2>"
+        f"<p>{escape(message)}</p>"
+        '<p class="quiet">No code is open: Ctrl+C copies nothing until you open one.</p>'
+        "</body></html>"
+    )
+
+
 class DetailView(QTextBrowser):
     """Shows one code. Emits what the user activated; opens nothing by itself."""
 
@@ -249,6 +259,7 @@ class DetailView(QTextBrowser):
         self._shown: tuple[CodeRecord, tuple[ChecklistTemplate, ...], str | None, bool] | None = (
             None
         )
+        self._no_match: str | None = None
         self.show_empty()
 
     @property
@@ -263,17 +274,28 @@ class DetailView(QTextBrowser):
         pinned: bool = False,
     ) -> None:
         self._shown = (rec, tuple(templates), licensed_text, pinned)
+        self._no_match = None
         self._render()
         self.setAccessibleDescription(f"{rec.code} ({rec.system}): {rec.title}")
 
     def show_empty(self) -> None:
         self._shown = None
+        self._no_match = None
         self._render()
         self.setAccessibleDescription("No code open")
 
+    def show_no_match(self, message: str) -> None:
+        """A search found nothing: say so, and hold no code (nothing to copy)."""
+        self._shown = None
+        self._no_match = message or "Nothing matched the search."
+        self._render()
+        self.setAccessibleDescription(f"No code open. {self._no_match}")
+
     def _render(self) -> None:
         palette = self.palette()
-        if self._shown is None:
+        if self._shown is None and self._no_match is not None:
+            self.setHtml(no_match_html(palette, self._no_match))
+        elif self._shown is None:
             self.setHtml(empty_html(palette))
         else:
             self.setHtml(record_html(self._shown[0], palette, *self._shown[1:]))

@@ -10,20 +10,27 @@ readable display text, a tooltip and an accessible description from the model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
+from desktop.records.home import SECTION_PINNED as SECTION_PINNED
+from desktop.records.home import SECTION_RECENT as SECTION_RECENT
 from desktop.reference.search import SearchResult
 from desktop.reference.store import CodeSummary
 
 _Index = QModelIndex | QPersistentModelIndex
 
 SECTION_RESULTS = ""
-SECTION_PINNED = "Pinned codes"
-SECTION_RECENT = "Recently viewed"
 
 
 class Role(IntEnum):
@@ -132,10 +139,10 @@ class ResultsModel(QAbstractListModel):
             | Qt.ItemFlag.ItemNeverHasChildren
         )
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
         for role in Role:
-            names[int(role)] = role.name.lower().encode()
+            names[int(role)] = QByteArray(role.name.lower().encode())
         return names
 
     # ----------------------------------------------------------------- ours
@@ -145,6 +152,15 @@ class ResultsModel(QAbstractListModel):
         self._rows = list(rows)
         self.query = query
         self.endResetModel()
+
+    def set_pinned(self, pinned: set[tuple[str, str]]) -> None:
+        """Mark the rows of ``pinned`` codes (and unmark the rest) in place."""
+        for i, r in enumerate(self._rows):
+            now = (r.system, r.code) in pinned
+            if now != r.pinned:
+                self._rows[i] = replace(r, pinned=now)
+                index = self.index(i, 0)
+                self.dataChanged.emit(index, index)
 
     def rows(self) -> Sequence[ResultRow]:
         return tuple(self._rows)

@@ -16,10 +16,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
+from desktop.records.checklist import Checklists
 from desktop.records.store import UserStore
 from desktop.reference.store import ReferenceStore
-from desktop.ui.checklist_dock import ChecklistDock
-from desktop.ui.checklist_model import DoneRole
+from desktop.ui.checklist import ChecklistDock
+from desktop.ui.checklist.models import DoneRole
 from desktop.ui.history_dialog import HistoryDialog
 
 # The offscreen platform says this whenever a window with a dock is shown; harmless.
@@ -45,7 +46,7 @@ def window(qtbot: QtBot) -> QMainWindow:
 def make_dock(
     store: ReferenceStore, user: UserStore, window: QMainWindow, qtbot: QtBot
 ) -> ChecklistDock:
-    dock = ChecklistDock(store, user, window)
+    dock = ChecklistDock(Checklists(user, store), window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.show()
     qtbot.waitExposed(window)
@@ -81,8 +82,8 @@ def tick_through_with_keyboard(dock: ChecklistDock, qtbot: QtBot) -> None:
         else:
             editor = dock.drug_editor
             qtbot.keyClick(view, Qt.Key.Key_Return)  # into the drug search
-            qtbot.keyClicks(editor.search, "b12")
-            assert editor.results_model.rowCount() >= 1
+            qtbot.keyClicks(editor.search, "b12")  # searched off the UI thread
+            qtbot.waitUntil(lambda e=editor: e.results_model.rowCount() >= 1, timeout=5000)
             qtbot.keyClick(editor.search, Qt.Key.Key_Down)
             found = [
                 editor.results_model.summary(i).code for i in range(editor.results_model.rowCount())
@@ -197,7 +198,7 @@ def test_vaccine_answer_switches_to_the_vaccine_checklist(
 
 def test_code_link_emits_system_and_code(dock: ChecklistDock, qtbot: QtBot) -> None:
     dock.start("injection-96372")
-    with qtbot.waitSignal(dock.codeActivated) as blocker:
+    with qtbot.waitSignal(dock.code_activated) as blocker:
         dock.title.linkActivated.emit("CPT:96372")
     assert blocker.args == ["CPT", "96372"]
 

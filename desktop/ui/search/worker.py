@@ -1,7 +1,8 @@
 """Runs searches off the UI thread, so a keystroke never waits on a query.
 
-The window asks with :meth:`SearchRunner.request` (returns at once) and gets
-:attr:`SearchRunner.answered` back on its own thread. Requests carry a sequence
+The search controller (:mod:`desktop.ui.search.controller`) asks with
+:meth:`SearchRunner.request` (returns at once) and gets :attr:`SearchRunner.answered`
+back on its own thread. Requests carry a sequence
 number; the worker skips any request that a newer one has overtaken, so a burst of
 typing costs one query for the latest text, not one per key. It calls the same
 ``SearchEngine.search`` the CLI does. SQLite releases the GIL while it works, so
@@ -47,7 +48,7 @@ class _Worker(QObject):
         if seq != self._runner.latest:  # overtaken by newer typing: skip
             return
         try:
-            response = self._engine.search(query, limit=SEARCH_LIMIT, system=system or None)
+            response = self._engine.search(query, limit=self._runner.limit, system=system or None)
         except ReferenceDataError as exc:
             self.failed.emit(seq, str(exc))
             return
@@ -64,8 +65,11 @@ class SearchRunner(QObject):
     failed = Signal(str)
     _ask = Signal(int, str, str)
 
-    def __init__(self, engine: SearchEngine, parent: QObject | None = None) -> None:
+    def __init__(
+        self, engine: SearchEngine, parent: QObject | None = None, *, limit: int = SEARCH_LIMIT
+    ) -> None:
         super().__init__(parent)
+        self.limit = limit
         self.engine = engine
         self.latest = 0
         self._answers: dict[int, tuple[str, str, SearchResponse]] = {}
@@ -79,6 +83,13 @@ class SearchRunner(QObject):
         self._thread.finished.connect(self._worker.deleteLater)
         self._thread.start()
         _RUNNERS.add(self)
+        thread = self._thread
+
+        def stop_thread() -> None:  # the runner was deleted with its parent, unshut
+            thread.quit()
+            thread.wait()
+
+        self.destroyed.connect(stop_thread)
 
     def request(self, query: str, system: str | None = None) -> int:
         """Ask for ``query``; returns at once. Older pending requests are dropped."""
@@ -90,15 +101,15 @@ class SearchRunner(QObject):
             self._ask.emit(seq, query, system or "")
         return seq
 
+    def cancel(self) -> None:
+        """Drop every answer still on its way."""
+        self.latest += 1
+
     def set_engine(self, engine: SearchEngine) -> None:
         """Search with ``engine`` from the next request on (new reference data)."""
-        self.latest += 1  # answers still in flight came from the old data
+        self.cancel()  # answers still in flight came from the old data
         self.engine = engine
         self._worker._engine = engine
-
-    def search_now(self, query: str, system: str | None = None) -> SearchResponse:
-        """A synchronous search (for code paths that need the answer right away)."""
-        return self.engine.search(query, limit=SEARCH_LIMIT, system=system)
 
     @Slot(int)
     def _on_answered(self, seq: int) -> None:
@@ -115,7 +126,7 @@ class SearchRunner(QObject):
         """Stop the thread and wait for it (a running query finishes first)."""
         thread, self._thread = self._thread, None
         if thread is not None:
-            self.latest += 1  # anything still queued is now stale
+            self.cancel()  # anything still queued is now stale
             thread.quit()
             thread.wait()
             # The worker now runs on this thread for any later (synchronous) request.
