@@ -45,6 +45,7 @@ class Role(IntEnum):
     SECTION = Qt.ItemDataRole.UserRole + 7  # "" for search results, else a heading
     PINNED = Qt.ItemDataRole.UserRole + 8
     MARKS = Qt.ItemDataRole.UserRole + 9  # list[str]: the visible marks, as words
+    SHOWN_TITLE = Qt.ItemDataRole.UserRole + 10  # the title as painted (status first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +58,20 @@ class ResultRow:
     status: str
     section: str = SECTION_RESULTS
     pinned: bool = False
+    kind: str = ""  # the store's kind: code, drug, modifier, vaccine, ...
 
     @classmethod
     def from_summary(
         cls, s: CodeSummary, section: str = SECTION_RESULTS, pinned: bool = False
     ) -> ResultRow:
-        return cls(s.id, s.system, s.code, s.title, s.billable, s.status, section, pinned)
+        return cls(s.id, s.system, s.code, s.title, s.billable, s.status, section, pinned, s.kind)
+
+    @property
+    def shown_title(self) -> str:
+        """The second line: the title, led by the status in capitals when not active."""
+        if self.status == "active":
+            return self.title
+        return f"{status_label(self.status).upper()}: {self.title}"
 
     @classmethod
     def from_result(cls, r: SearchResult, pinned: bool = False) -> ResultRow:
@@ -74,7 +83,9 @@ class ResultRow:
         out = []
         if self.status != "active":
             out.append(status_label(self.status))
-        if self.billable is True:
+        if self.kind == "modifier":
+            out.append("modifier")  # added to a code's line, never billed alone
+        elif self.billable is True:
             out.append("billable")
         elif self.billable is False:
             out.append("not billable")
@@ -106,7 +117,7 @@ class ResultsModel(QAbstractListModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{row.code}  {row.system}  {row.title}"
+            return f"{row.code}  {row.system}  {row.shown_title}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             marks = ", ".join(row.marks)
             return f"{row.code} ({row.system}, {marks}): {row.title}"
@@ -116,6 +127,8 @@ class ResultsModel(QAbstractListModel):
             return row.system
         if role == Role.TITLE:
             return row.title
+        if role == Role.SHOWN_TITLE:
+            return row.shown_title
         if role == Role.BILLABLE:
             return row.billable
         if role == Role.STATUS:

@@ -44,7 +44,7 @@ from desktop.ui.checklist.summary_page import SummaryPage
 # The dock's width in average characters: wide enough for the dose row and the buttons,
 # the same on every step (wrapped text never widens it).
 DOCK_CHARS = 52
-LIST_ROWS_SHOWN = 3
+LIST_LINES_SHOWN = 8  # two steps of up to three lines each, and their padding
 _SAVE_ERRORS = (UserDataError, ChecklistError)
 
 
@@ -134,7 +134,7 @@ class ChecklistDock(QDockWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # Room for a few rows whatever else the page holds.
-        self.view.setMinimumHeight(self.fontMetrics().height() * 3 * LIST_ROWS_SHOWN)
+        self.view.setMinimumHeight(self.fontMetrics().height() * LIST_LINES_SHOWN)
         self.view.installEventFilter(self)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
 
@@ -182,12 +182,13 @@ class ChecklistDock(QDockWidget):
             sc = QShortcut(QKeySequence(seq), page)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(self.complete)
-        small = QHBoxLayout()
-        small.addWidget(self.history_button)
-        small.addWidget(self.afresh_button)
-        small.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.history_button)
+        buttons.addWidget(self.afresh_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.complete_button)
 
-        layout = QVBoxLayout(page)
+        layout = self._run_layout = QVBoxLayout(page)
         layout.addWidget(self.title)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.progress)
@@ -195,8 +196,7 @@ class ChecklistDock(QDockWidget):
         layout.addWidget(self.view, 3)
         layout.addWidget(scroll, 2)
         layout.addWidget(self.em_check)
-        layout.addLayout(small)
-        layout.addWidget(self.complete_button)
+        layout.addLayout(buttons)
         self.stack.addWidget(page)
 
     # ------------------------------------------------------------------ public API
@@ -473,6 +473,11 @@ class ChecklistDock(QDockWidget):
         index = self.view.currentIndex()
         status = str(self.model.data(index, StatusRole))
         self.step_panel.show_step(run, step, index.row(), status)
+        # The drug step needs the room: the list keeps its few rows, the editor the rest.
+        drug = step.kind == "drug_dose"
+        self._run_layout.setStretchFactor(self.view, 1 if drug else 3)
+        self._run_layout.setStretchFactor(self.step_scroll, 4 if drug else 2)
+        QTimer.singleShot(0, self, lambda: self.view.scrollTo(self.view.currentIndex()))
 
     def _sync(self) -> None:
         run = self._run

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from desktop.reference.units import UnitError, normalise_unit, parse_amount
+from desktop.reference.store import BillingUnit
+from desktop.reference.units import UnitError, billing_units, normalise_unit, parse_amount
 
 _DOSE = re.compile(r"^\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)\s*(?P<unit>[^\d\s].*)?$")
-# More billing units than this for one dose is unusual enough to ask for a second look.
+# More billing units than this for one dose is unusual enough to ask for a second look;
+# so is a dose under a tenth of one billing unit (1 mg of a drug billed per 250 mg).
 FAR_ABOVE_UNITS = 20
+FAR_BELOW_SHARE = 10
 
 
 def split_dose(text: str, default_unit: str) -> tuple[Decimal, str]:
@@ -27,8 +30,15 @@ def split_dose(text: str, default_unit: str) -> tuple[Decimal, str]:
     return amount, normalise_unit(unit) if unit else normalise_unit(default_unit)
 
 
-def dose_warning(units: int, billing_amount: Decimal, mue: int | None = None) -> str:
+def dose_warning(
+    units: int,
+    billing_unit: BillingUnit,
+    dose: Decimal,
+    dose_unit: str,
+    mue: int | None = None,
+) -> str:
     """A warning for a dose far outside its billing unit (empty when it looks usual)."""
+    per = f"{format(billing_unit.amount.normalize(), 'f')} {billing_unit.unit}"
     if mue is not None and units > mue:
         return (
             f"{units} units is above this code's MUE of {mue} per day: check the dose and its unit."
@@ -36,6 +46,12 @@ def dose_warning(units: int, billing_amount: Decimal, mue: int | None = None) ->
     if units > FAR_ABOVE_UNITS:
         return (
             f"{units} billing units is a lot for one dose: check the unit "
-            f"(this code is billed per {format(billing_amount, 'f')} of its unit)."
+            f"(this code is billed per {per})."
+        )
+    tenth = BillingUnit(billing_unit.amount / FAR_BELOW_SHARE, billing_unit.unit)
+    if billing_units(tenth, dose, dose_unit) == 1:  # at most a tenth of one unit
+        return (
+            f"{format(dose, 'f')} {dose_unit} is under a tenth of one billing unit "
+            f"({per}): check the unit."
         )
     return ""

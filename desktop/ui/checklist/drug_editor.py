@@ -72,6 +72,10 @@ class DrugDoseEditor(QWidget):
         self.results.setAccessibleName("Drug codes found")
         self.results.setMaximumHeight(self.fontMetrics().height() * 5)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.hide()  # shown while there are drugs to pick from
+        self.results_model.modelReset.connect(
+            lambda: self.results.setVisible(self.results_model.rowCount() > 0)
+        )
         self.chosen = QLabel("No drug chosen yet.", self)
         self.chosen.setWordWrap(True)
         self.chosen.setAccessibleName("Chosen drug")
@@ -246,7 +250,14 @@ class DrugDoseEditor(QWidget):
             return ""
         mue_of = getattr(self.book.reference, "mue", None)  # the MUE table, once it exists
         mue = mue_of(drug.code) if callable(mue_of) else None
-        return dose_warning(drug.units, record.billing_unit.amount, getattr(mue, "units", None))
+        mue_units = getattr(mue, "units", None)
+        return dose_warning(
+            drug.units,
+            record.billing_unit,
+            drug.dose,
+            drug.unit,
+            mue_units if isinstance(mue_units, int) else None,
+        )
 
     def update_units(self) -> None:
         try:

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._pinned: set[tuple[str, str]] = set()
         self._about: AboutDialog | None = None
         self._soft_selection = False  # the first result, selected for the user
+        self._coverage_of: tuple[ReferenceStore | None, str] = (None, "")
         self._closed = False
 
         self.setWindowTitle("QuickRef")
@@ -287,7 +288,8 @@ class MainWindow(QMainWindow):
             ResultRow.from_result(r, (r.system, r.code) in self._pinned) for r in response.results
         ]
         self.panel.show_rows(rows, query)
-        self.panel.show_response_notice(response, self.search.system)
+        coverage = self._coverage() if not response.results else ""
+        self.panel.show_response_notice(response, self.search.system, coverage)
         if rows:
             # What Ctrl+C copies must be visible: select the first result (softly: the
             # first Down from the search field keeps it) and show it.
@@ -301,6 +303,14 @@ class MainWindow(QMainWindow):
     def _on_search_failed(self, query: str, message: str) -> None:
         self.panel.show_failure(query, message)
         self.detail.show_no_match(f"Search failed: {message}")
+
+    def _coverage(self) -> str:
+        """What the data in use covers (worked out once per store)."""
+        if self._coverage_of[0] is not self.store:
+            from desktop.coverage import coverage_text
+
+            self._coverage_of = (self.store, coverage_text(self.store))
+        return self._coverage_of[1]
 
     def search_for(self, text: str) -> None:
         self.search_field.setText(text)

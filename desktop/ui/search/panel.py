@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,12 +22,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.coverage import looks_like_code
 from desktop.reference.search import SYSTEMS, SearchResponse, clean_query
 from desktop.ui.results_delegate import ResultsDelegate
 from desktop.ui.results_model import ResultRow, ResultsModel, Role
 
 MAX_SUGGESTIONS = 5
 EMPTY_HOME = "Nothing pinned or viewed yet. Pin a code with Ctrl+D to keep it here."
+
+
+def _mark_chip(button: QToolButton, checked: bool) -> None:
+    """The chosen filter in bold and underlined, and drawn in the palette's highlight
+    colours: it stands out in any scheme, and not by colour alone."""
+    font = button.font()
+    font.setBold(checked)
+    font.setUnderline(checked)
+    button.setFont(font)
+    button.setAutoFillBackground(checked)
+    button.setBackgroundRole(QPalette.ColorRole.Highlight if checked else QPalette.ColorRole.Button)
+    button.setForegroundRole(
+        QPalette.ColorRole.HighlightedText if checked else QPalette.ColorRole.ButtonText
+    )
 
 
 class SearchPanel(QWidget):
@@ -76,6 +91,8 @@ class SearchPanel(QWidget):
             button.setAutoRaise(False)
             chips.addWidget(button)
             self.system_buttons.append(button)
+            action.toggled.connect(lambda on, b=button: _mark_chip(b, on))
+            _mark_chip(button, action.isChecked())
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -172,7 +189,11 @@ class SearchPanel(QWidget):
             self.notice.hide()
         self.set_suggestions([])
 
-    def show_response_notice(self, response: SearchResponse, system: str | None) -> None:
+    def show_response_notice(
+        self, response: SearchResponse, system: str | None, coverage: str = ""
+    ) -> None:
+        """The notice line for ``response``; ``coverage`` says what the data covers, for
+        a code QuickRef does not have."""
         q = clean_query(response.query)
         if response.results and response.corrected:
             self.notice_label.setText(
@@ -184,6 +205,8 @@ class SearchPanel(QWidget):
             suggestions = response.suggestions[:MAX_SUGGESTIONS]
             where = "" if system is None else f" in {system}"
             text = f"No results for “{q}”{where}."
+            if coverage and looks_like_code(q):
+                text += f" QuickRef's data covers {coverage}."
             if suggestions:
                 text += " Nearest matches:"
             elif system is not None:

@@ -86,8 +86,11 @@ class SearchRunner(QObject):
         thread = self._thread
 
         def stop_thread() -> None:  # the runner was deleted with its parent, unshut
-            thread.quit()
-            thread.wait()
+            try:
+                thread.quit()
+                thread.wait()
+            except RuntimeError:  # at exit the thread object may already be gone
+                pass
 
         self.destroyed.connect(stop_thread)
 
