@@ -44,7 +44,8 @@ from desktop.ui.checklist.summary_page import SummaryPage
 # The dock's width in average characters: wide enough for the dose row and the buttons,
 # the same on every step (wrapped text never widens it).
 DOCK_CHARS = 52
-LIST_LINES_SHOWN = 8  # two steps of up to three lines each, and their padding
+LIST_ROWS_SHOWN = 2  # at least two two-line steps stay in view
+ROW_PADDING = 40  # the delegate's and the style sheet's padding around a row's text
 _SAVE_ERRORS = (UserDataError, ChecklistError)
 
 
@@ -134,7 +135,11 @@ class ChecklistDock(QDockWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # Room for a few rows whatever else the page holds.
-        self.view.setMinimumHeight(self.fontMetrics().height() * LIST_LINES_SHOWN)
+        self.view.setMinimumHeight(
+            LIST_ROWS_SHOWN * (2 * self.fontMetrics().height() + ROW_PADDING)
+            + 2 * self.view.frameWidth()
+            + 2
+        )
         self.view.installEventFilter(self)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
 
