@@ -394,13 +394,16 @@ def _finish(report: _Report) -> int:
 def run_bench_probe(db: Path | None) -> int:
     """Start like the window, report the first paint and peak memory (see module doc)."""
     from desktop.records.store import UserStore
-    from desktop.reference.store import ReferenceStore
+    from desktop.session import ReferenceSession
+    from desktop.ui.app import application
     from desktop.ui.main_window import build_main_window
 
-    app = _qt_application()
-    store = ReferenceStore(db)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application(defer_icon=True)  # as a start of the window does
+    session = ReferenceSession.open(db)
+    store = session.store
     user = UserStore()
-    win = build_main_window(store, user)
+    win = build_main_window(session, user)
     if not _wait_for_paint(app, win):
         print("bench no-paint", flush=True)
         return 1

@@ -37,7 +37,7 @@ class ReferenceSession:
     Attributes:
         store: the :class:`ReferenceStore` in use.
         engine: the :class:`SearchEngine` over ``store``.
-        licensed_text: ``(system, code) -> text or None``.
+        licensed_text: ``(system, code) -> text or None`` (loaded on first use).
         licensed_loader: called on :meth:`reopen` to pick up newly imported texts.
     """
 
@@ -51,22 +51,26 @@ class ReferenceSession:
     ) -> None:
         self.store = store
         self.engine = engine or SearchEngine(store)
-        self.licensed_text: LicensedText = licensed_text or no_licensed_text
+        # Loaded when first needed (the first code shown), not at start-up.
+        self._licensed: LicensedText | None = licensed_text
         self.licensed_loader = licensed_loader
         self._retired: list[ReferenceStore] = []
 
     @classmethod
     def open(cls, db: Path | None = None, *, verify: bool = False) -> ReferenceSession:
-        """A session on ``db`` (default: the data in use) with the installed licensed texts."""
-        store = ReferenceStore(db, verify=verify)
-        return cls(
-            store,
-            licensed_text=installed_licensed_text(),
-            licensed_loader=installed_licensed_text,
-        )
+        """A session on ``db`` (default: the data in use) with the installed licensed
+        texts (read when first needed)."""
+        return cls(ReferenceStore(db, verify=verify), licensed_loader=installed_licensed_text)
+
+    @property
+    def licensed_text(self) -> LicensedText:
+        if self._licensed is None:
+            loaded = self.licensed_loader() if self.licensed_loader is not None else None
+            self._licensed = loaded or no_licensed_text
+        return self._licensed
 
     def set_licensed_text(self, provider: LicensedText | None) -> None:
-        self.licensed_text = provider or no_licensed_text
+        self._licensed = provider or no_licensed_text
 
     def reopen(self) -> ReferenceStore:
         """Switch to the reference data now in use; returns the new store.
@@ -79,8 +83,7 @@ class ReferenceSession:
         self._retired.append(self.store)
         self.store = store
         self.engine = SearchEngine(store)
-        if self.licensed_loader is not None:
-            self.set_licensed_text(self.licensed_loader())
+        self._licensed = None  # newly imported texts are read when next needed
         return store
 
     def close_retired(self) -> None:

@@ -33,17 +33,28 @@ def app_icon() -> QIcon:
     return icon
 
 
-def application() -> QApplication:
-    """The QApplication (created if needed) with QuickRef's names and icon."""
+def application(*, defer_icon: bool = False) -> QApplication:
+    """The QApplication (created if needed) with QuickRef's names and icon.
+
+    With ``defer_icon`` the icon files (an SVG and eight PNGs) are read just after
+    start-up, off the way to the first paint.
+    """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
-    icon = app_icon()
-    if not icon.isNull():
-        app.setWindowIcon(icon)
+
+    def set_icon() -> None:
+        icon = app_icon()
+        if not icon.isNull():
+            app.setWindowIcon(icon)
+
+    if defer_icon:
+        QTimer.singleShot(0, set_icon)
+    else:
+        set_icon()
     return app
 
 
@@ -82,7 +93,7 @@ def startup_error_box(exc: Exception, parent: QWidget | None = None) -> QMessage
 
 def run_gui(db: Path | None) -> int:
     """Open the window on the reference database ``db`` (default: the bundled one)."""
-    app = application()
+    app = application(defer_icon=True)
     session: ReferenceSession | None = None
     user: UserStore | None = None
     try:

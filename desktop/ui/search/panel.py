@@ -22,13 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.coverage import looks_like_code
 from desktop.reference.search import SYSTEMS, SearchResponse, clean_query
 from desktop.ui.results_delegate import ResultsDelegate
 from desktop.ui.results_model import ResultRow, ResultsModel, Role
 
 MAX_SUGGESTIONS = 5
 EMPTY_HOME = "Nothing pinned or viewed yet. Pin a code with Ctrl+D to keep it here."
+
+
+def _looks_like_code(text: str) -> bool:
+    from desktop.coverage import looks_like_code  # only when a search found nothing
+
+    return looks_like_code(text)
 
 
 def _mark_chip(button: QToolButton, checked: bool) -> None:
@@ -205,7 +210,7 @@ class SearchPanel(QWidget):
             suggestions = response.suggestions[:MAX_SUGGESTIONS]
             where = "" if system is None else f" in {system}"
             text = f"No results for “{q}”{where}."
-            if coverage and looks_like_code(q):
+            if coverage and _looks_like_code(q):
                 text += f" QuickRef's data covers {coverage}."
             if suggestions:
                 text += " Nearest matches:"
