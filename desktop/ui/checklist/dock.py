@@ -480,8 +480,8 @@ class ChecklistDock(QDockWidget):
         self.step_panel.show_step(run, step, index.row(), status)
         # The drug step needs the room: the list keeps its few rows, the editor the rest.
         drug = step.kind == "drug_dose"
-        self._run_layout.setStretchFactor(self.view, 1 if drug else 3)
-        self._run_layout.setStretchFactor(self.step_scroll, 4 if drug else 2)
+        self._run_layout.setStretchFactor(self.view, 2 if drug else 3)
+        self._run_layout.setStretchFactor(self.step_scroll, 3 if drug else 2)
         QTimer.singleShot(0, self, lambda: self.view.scrollTo(self.view.currentIndex()))
 
     def _sync(self) -> None:

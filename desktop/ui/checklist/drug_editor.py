@@ -36,6 +36,7 @@ from desktop.ui.search.controller import SearchController
 UNITS = ("mcg", "mg", "g", "units", "mL")
 BIG_BUTTON_HEIGHT = 40
 DRUGS_SHOWN = 20
+DRUG_ROWS_SHOWN = 4
 # Wide enough for "1,000 mcg" at any scale: measured in characters, not pixels.
 DOSE_FIELD_CHARS = 12
 
@@ -70,12 +71,11 @@ class DrugDoseEditor(QWidget):
         self.results = QListView(self)
         self.results.setModel(self.results_model)
         self.results.setAccessibleName("Drug codes found")
-        self.results.setMaximumHeight(self.fontMetrics().height() * 5)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.results.hide()  # shown while there are drugs to pick from
-        self.results_model.modelReset.connect(
-            lambda: self.results.setVisible(self.results_model.rowCount() > 0)
-        )
+        self.results_model.modelReset.connect(self._fit_results)
         self.chosen = QLabel("No drug chosen yet.", self)
         self.chosen.setWordWrap(True)
         self.chosen.setAccessibleName("Chosen drug")
@@ -165,6 +165,15 @@ class DrugDoseEditor(QWidget):
         self.results_model.set_results(drugs[:DRUGS_SHOWN])
         if drugs:
             self.results.setCurrentIndex(self.results_model.index(0))
+
+    def _fit_results(self) -> None:
+        """The list as tall as its rows, up to four (it scrolls beyond); hidden if empty."""
+        rows = self.results_model.rowCount()
+        self.results.setVisible(rows > 0)
+        if rows:
+            row = max(self.results.sizeHintForRow(0), self.fontMetrics().height())
+            frame = 2 * self.results.frameWidth()
+            self.results.setFixedHeight(row * min(rows, DRUG_ROWS_SHOWN) + frame + 2)
 
     def shutdown(self) -> None:
         """Stop the drug search thread (before the dock goes away)."""

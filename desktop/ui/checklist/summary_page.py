@@ -81,6 +81,7 @@ class SummaryPage(QWidget):
         self.lines_view.installEventFilter(self)
         self.reminders = QLabel(self)
         self.reminders.setWordWrap(True)
+        self.reminders.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.reminders.setAccessibleName("Reminders")
         self.reminders.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button = QPushButton("Copy &line", self)
@@ -110,7 +111,7 @@ class SummaryPage(QWidget):
         layout.addWidget(self.lines_view, 1)
         layout.addWidget(self.reminders)
         layout.addWidget(self.copied_label)
-        layout.addStretch(1)
+        layout.addStretch(0)  # extra room goes to the lines first, up to their height
         layout.addLayout(row)
 
     def show_billing(self, run: ChecklistRun, billing: Billing) -> None:
@@ -136,6 +137,7 @@ class SummaryPage(QWidget):
         self.reminders.setText(f"<b>Reminders</b><ul>{reminders}</ul>" if reminders else "")
         self.copied_label.setText("Select a line and press Ctrl+C or “Copy line”.")
         self.lines_view.setMaximumHeight(16777215)
+        self.lines_view.setMinimumHeight(0)
         QTimer.singleShot(0, self, self._fit_lines)
 
     def _fit_lines(self) -> None:
@@ -144,7 +146,10 @@ class SummaryPage(QWidget):
         view = self.lines_view
         view.resizeRowsToContents()
         height = view.verticalHeader().length() + view.horizontalHeader().height()
-        view.setMaximumHeight(height + 2 * view.frameWidth() + 2)
+        height += 2 * view.frameWidth() + 2
+        view.setMaximumHeight(height)
+        # As tall as its lines, up to half the page (beyond that it scrolls).
+        view.setMinimumHeight(min(height, max(self.height() // 2, 80)))
 
     def copy_current_line(self) -> None:
         index = self.lines_view.currentIndex()
@@ -160,6 +165,9 @@ class SummaryPage(QWidget):
             self.copied_label.setText("Copied all lines and reminders.")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.lines_view and event.type() == QEvent.Type.Resize:
+            # Wrapped lines change height with the width: measure again once laid out.
+            QTimer.singleShot(0, self, self._fit_lines)
         if (
             watched is self.lines_view
             and isinstance(event, QKeyEvent)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,18 +36,26 @@ def _looks_like_code(text: str) -> bool:
     return looks_like_code(text)
 
 
-def _mark_chip(button: QToolButton, checked: bool) -> None:
-    """The chosen filter in bold and underlined, and drawn in the palette's highlight
-    colours: it stands out in any scheme, and not by colour alone."""
+def _mark_chip(button: QToolButton, checked: bool, palette: QPalette) -> None:
+    """The chosen filter in bold and underlined, in the palette's highlight colours:
+    it stands out in any scheme, and not by colour alone."""
     font = button.font()
     font.setBold(checked)
     font.setUnderline(checked)
     button.setFont(font)
-    button.setAutoFillBackground(checked)
-    button.setBackgroundRole(QPalette.ColorRole.Highlight if checked else QPalette.ColorRole.Button)
-    button.setForegroundRole(
-        QPalette.ColorRole.HighlightedText if checked else QPalette.ColorRole.ButtonText
-    )
+    chip = QPalette(palette)
+    if checked:
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            chip.setColor(
+                group, QPalette.ColorRole.Button, palette.color(QPalette.ColorRole.Highlight)
+            )
+            chip.setColor(
+                group,
+                QPalette.ColorRole.ButtonText,
+                palette.color(QPalette.ColorRole.HighlightedText),
+            )
+    button.setPalette(chip)
+    button.setBackgroundRole(QPalette.ColorRole.Button)
 
 
 class SearchPanel(QWidget):
@@ -96,8 +104,8 @@ class SearchPanel(QWidget):
             button.setAutoRaise(False)
             chips.addWidget(button)
             self.system_buttons.append(button)
-            action.toggled.connect(lambda on, b=button: _mark_chip(b, on))
-            _mark_chip(button, action.isChecked())
+            action.toggled.connect(lambda on, b=button: _mark_chip(b, on, self.palette()))
+            _mark_chip(button, action.isChecked(), self.palette())
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -127,6 +135,8 @@ class SearchPanel(QWidget):
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Rows elide their title to the width they get: no sideways scrolling.
+        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.results_view.setAccessibleName("Results")
         self.results_view.setAccessibleDescription(
@@ -139,6 +149,13 @@ class SearchPanel(QWidget):
         left.addWidget(self.notice)
         left.addWidget(self.results_view, 1)
         self.top_row = top
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: chips follow
+            for button in self.system_buttons:
+                action = button.defaultAction()
+                _mark_chip(button, action is not None and action.isChecked(), self.palette())
 
     # ------------------------------------------------------------------ state
 
