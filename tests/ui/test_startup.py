@@ -53,3 +53,14 @@ def test_first_paint_imports_none_of_the_deferred_modules(
     assert "desktop.ui.main_window" in loaded
     early = sorted(m for m in loaded if m.startswith(DEFERRED))
     assert early == []
+
+
+def test_ui_uses_plain_imports_only() -> None:
+    """No importlib in ui/: a lazy import is a plain import inside the function."""
+    ui = ROOT / "desktop" / "ui"
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in ui.rglob("*.py")
+        if "importlib" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

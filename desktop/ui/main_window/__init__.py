@@ -12,15 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QGuiApplication,
-    QKeyEvent,
-    QKeySequence,
-    QMouseEvent,
-)
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QLabel,
@@ -42,6 +35,7 @@ from desktop.ui.main_window import state
 from desktop.ui.main_window.actions import Act, build_actions
 from desktop.ui.main_window.chrome import install_menus, name_unnamed_buttons
 from desktop.ui.main_window.copying import copy_message
+from desktop.ui.main_window.keys import WindowKeys
 from desktop.ui.navigation import NavigationHistory
 from desktop.ui.results_model import ResultRow
 from desktop.ui.search import SearchController, SearchPanel
@@ -55,7 +49,6 @@ __all__ = ["LicensedText", "MainWindow", "build_main_window", "no_licensed_text"
 
 PREVIEW_DELAY_MS = 60
 STATUS_MS = 5000
-_MOVE_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 
 
 class MainWindow(QMainWindow):
@@ -221,10 +214,14 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         self.search_field.textChanged.connect(self._on_text_changed)
         self.search_field.returnPressed.connect(self.open_selected)
-        self.search_field.installEventFilter(self)
-        self.detail.installEventFilter(self)
-        for viewport in (self.results_view.viewport(), self.detail.viewport()):
-            viewport.installEventFilter(self)
+        self._keys = WindowKeys(self)
+        for widget in (
+            self.search_field,
+            self.detail,
+            self.results_view.viewport(),
+            self.detail.viewport(),
+        ):
+            widget.installEventFilter(self._keys)
         self.results_view.activated.connect(self._open_index)
         self.results_view.clicked.connect(self._open_index)
         self.results_view.customContextMenuRequested.connect(self._results_menu)
@@ -490,44 +487,14 @@ class MainWindow(QMainWindow):
         self.search_field.clear()
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
-            if event.button() == Qt.MouseButton.BackButton:
-                self.back()
-                return True
-            if event.button() == Qt.MouseButton.ForwardButton:
-                self.forward()
-                return True
-        elif kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            # Ctrl+C with no text selected copies the code, not an empty selection.
-            if event.matches(QKeySequence.StandardKey.Copy) and not self._has_selected_text(
-                watched
-            ):
-                event.ignore()
-                return True
-        elif (
-            kind == QEvent.Type.KeyPress
-            and watched is self.search_field
-            and isinstance(event, QKeyEvent)
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and event.key() in _MOVE_KEYS
-        ):
-            if self._soft_selection and event.key() == Qt.Key.Key_Down:
-                self._soft_selection = False  # the first Down enters the list where it is
-                self._preview_timer.stop()
-                self._preview_first()
-            else:
-                self.panel.move_in_results(Qt.Key(event.key()))
-            return True
-        return super().eventFilter(watched, event)
-
-    def _has_selected_text(self, widget: QObject) -> bool:
-        if widget is self.search_field:
-            return self.search_field.hasSelectedText()
-        if widget is self.detail:
-            return self.detail.textCursor().hasSelection()
-        return False
+    def enter_results(self, key: Qt.Key) -> None:
+        """Up/Down/PageUp/PageDown typed in the search field."""
+        if self._soft_selection and key == Qt.Key.Key_Down:
+            self._soft_selection = False  # the first Down enters the list where it is
+            self._preview_timer.stop()
+            self._preview_first()
+        else:
+            self.panel.move_in_results(key)
 
     def _results_menu(self, pos: QPoint) -> None:
         index = self.results_view.indexAt(pos)
