@@ -275,6 +275,9 @@ def empty_html(palette: QPalette) -> str:
         "<tr><td><b>Ctrl+D</b></td><td>pin or unpin the code</td></tr>"
         "<tr><td><b>Alt+Left</b>, <b>Alt+Right</b></td><td>back, forward</td></tr>"
         "<tr><td><b>Esc</b></td><td>clear the search</td></tr>"
+        "<tr><td><b>Ctrl+Shift+L</b></td><td>injection checklist</td></tr>"
+        "<tr><td><b>Space</b>, <b>Y</b>, <b>N</b></td><td>tick a step, answer yes or no</td></tr>"
+        "<tr><td><b>Ctrl+Enter</b></td><td>complete the checklist</td></tr>"
         "</table>"
         '<p class="quiet">Pinned and recently viewed codes are listed when the search '
         "field is empty.</p></body></html>"

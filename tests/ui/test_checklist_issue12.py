@@ -277,6 +277,11 @@ def test_ctrl_enter_is_documented_and_tab_reaches_the_drug_field(
     dock_on: ChecklistDock, qtbot: QtBot
 ) -> None:
     assert "Ctrl+Enter" in dock_on.complete_button.text()
+    from desktop.ui.detail_view import DetailView
+
+    pane = DetailView()
+    assert "Ctrl+Enter" in pane.toPlainText()  # the start page lists it too
+    pane.deleteLater()
     dock_on.start("injection-96372")
     go_to_kind(dock_on, "drug_dose")
     dock_on.view.setFocus()
