@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.records.store import UserDataError, UserStore
 from desktop.reference.store import ReferenceDataError
 from desktop.resources_path import DESKTOP_FILE_NAME, icon_path, icon_pngs
 from desktop.session import ReferenceSession
+
+if TYPE_CHECKING:  # each Qt class costs a few ms the first time it is touched
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QMessageBox
 
 EXIT_DATA = 2
 APP_NAME = "QuickRef"
@@ -24,6 +29,8 @@ APP_NAME = "QuickRef"
 
 def app_icon() -> QIcon:
     """The window icon: the SVG if it renders, plus every PNG size that exists."""
+    from PySide6.QtGui import QIcon
+
     icon = QIcon()
     svg = icon_path("quickref.svg")
     if svg.is_file():
@@ -80,6 +87,8 @@ def startup_error_text(exc: Exception) -> tuple[str, str, str]:
 def startup_error_box(exc: Exception, parent: QWidget | None = None) -> QMessageBox:
     """The critical message box for a failed start (not shown: call ``exec()``)."""
     title, text, informative = startup_error_text(exc)
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(title)
