@@ -95,6 +95,9 @@ class SettingsDialog(QDialog):
             return
         try:
             write_setting(SHARED_KEY, str(Path(text).expanduser()) if text else None)
+        except ValueError as exc:  # a setting the store refuses (it says why)
+            self.message.setText(f"Not saved: {exc}. Nothing was changed.")
+            return
         except OSError as exc:
             self.message.setText(f"The setting could not be saved: {exc}")
             return
