@@ -15,9 +15,7 @@ then peak memory after start and after 50 searches, and exit.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -245,6 +243,9 @@ def run_self_test(db: Path | None) -> int:
         return ", ".join(found)
 
     def user() -> str:
+        import shutil
+        import tempfile
+
         from desktop.records.store import UserStore
 
         # The checks never write to the user's own data: they run on a copy of it in a
@@ -361,6 +362,8 @@ def run_self_test(db: Path | None) -> int:
             os.environ.pop(ENV_DATA_DIR, None)
         else:
             os.environ[ENV_DATA_DIR] = previous
+        import shutil
+
         shutil.rmtree(state["scratch"], ignore_errors=True)
     if "store" in state:
         state["store"].close()
