@@ -8,6 +8,7 @@ opened and verified before anything changes; on failure the session keeps what i
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +37,7 @@ class ReferenceSession:
 
     Attributes:
         store: the :class:`ReferenceStore` in use.
-        engine: the :class:`SearchEngine` over ``store``.
+        engine: the :class:`SearchEngine` over ``store`` (built when first used).
         licensed_text: ``(system, code) -> text or None`` (loaded on first use).
         licensed_loader: called on :meth:`reopen` to pick up newly imported texts.
     """
@@ -50,7 +51,8 @@ class ReferenceSession:
         licensed_loader: LicensedLoader | None = None,
     ) -> None:
         self.store = store
-        self.engine = engine or SearchEngine(store)
+        self._engine = engine  # made when first needed: it reads the word lists
+        self._engine_lock = threading.Lock()
         # Loaded when first needed (the first code shown), not at start-up.
         self._licensed: LicensedText | None = licensed_text
         self.licensed_loader = licensed_loader
@@ -61,6 +63,14 @@ class ReferenceSession:
         """A session on ``db`` (default: the data in use) with the installed licensed
         texts (read when first needed)."""
         return cls(ReferenceStore(db, verify=verify), licensed_loader=installed_licensed_text)
+
+    @property
+    def engine(self) -> SearchEngine:
+        """The search engine over :attr:`store` (built on first use, on any thread)."""
+        with self._engine_lock:
+            if self._engine is None or self._engine.store is not self.store:
+                self._engine = SearchEngine(self.store)
+            return self._engine
 
     @property
     def licensed_text(self) -> LicensedText:
@@ -81,8 +91,9 @@ class ReferenceSession:
         """
         store = ReferenceStore(verify=True)
         self._retired.append(self.store)
-        self.store = store
-        self.engine = SearchEngine(store)
+        with self._engine_lock:
+            self.store = store
+            self._engine = SearchEngine(store)
         self._licensed = None  # newly imported texts are read when next needed
         return store
 

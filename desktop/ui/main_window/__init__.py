@@ -82,7 +82,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("QuickRef")
         self.setObjectName("QuickRefMainWindow")
         self.setAccessibleName("QuickRef")
-        self.search = SearchController(session.engine, self)
+        # The engine is built on the search thread at the first search, not at start-up.
+        self.search = SearchController(lambda: self.session.engine, self)
         self._build_widgets()
         self.actions_by_id = build_actions(self, self._slots())
         self._build_menus()

@@ -16,7 +16,8 @@ def ensure_dock(window: MainWindow) -> tuple[ChecklistDock, bool]:
     """The window's checklist dock, made on first use; (dock, just made)."""
     if window.checklist_dock is not None:
         return window.checklist_dock, False
-    dock = ChecklistDock(window.checklists, window, engine=window.session.engine)
+    # The drug search builds its own engine on its own thread at its first search.
+    dock = ChecklistDock(window.checklists, window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.code_activated.connect(window.open_code)
     window.checklist_dock = dock

@@ -24,7 +24,7 @@ def reopen_reference(window: MainWindow) -> bool:
     except ReferenceDataError as exc:
         QMessageBox.warning(window, "Reference data", f"{exc}\nThe data in use is unchanged.")
         return False
-    window.search.set_engine(window.session.engine)
+    window.search.set_engine(lambda: window.session.engine)
     dock = window.checklist_dock
     if dock is not None:  # it reads templates from the old data
         window.removeDockWidget(dock)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from desktop.reference.search import SearchEngine, SearchResponse, clean_query
-from desktop.ui.search.worker import SEARCH_LIMIT, SearchRunner
+from desktop.ui.search.worker import SEARCH_LIMIT, EngineSource, SearchRunner, resolve
 
 
 class SearchController(QObject):
@@ -33,7 +33,7 @@ class SearchController(QObject):
 
     def __init__(
         self,
-        engine: SearchEngine,
+        engine: EngineSource,
         parent: QObject | None = None,
         *,
         limit: int = SEARCH_LIMIT,
@@ -48,7 +48,7 @@ class SearchController(QObject):
 
     @property
     def engine(self) -> SearchEngine:
-        return self._runner.engine
+        return resolve(self._runner.engine)
 
     def set_query(self, text: str) -> None:
         """Search for ``text`` (an empty query emits :attr:`cleared` at once)."""
@@ -64,7 +64,7 @@ class SearchController(QObject):
         """Search again for the current query (after the data changed)."""
         self._ask()
 
-    def set_engine(self, engine: SearchEngine) -> None:
+    def set_engine(self, engine: EngineSource) -> None:
         """Search new reference data; answers from the old data are dropped."""
         self._runner.set_engine(engine)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import weakref
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -23,6 +24,13 @@ from desktop.reference.store import ReferenceDataError
 # small (every row is built in Python while the UI thread may be painting).
 SEARCH_LIMIT = 50
 _RUNNERS: weakref.WeakSet[SearchRunner] = weakref.WeakSet()
+# An engine, or a function that returns one (called on the search thread, so building
+# the engine's word lists stays off the way to the first paint).
+EngineSource = SearchEngine | Callable[[], SearchEngine]
+
+
+def resolve(source: EngineSource) -> SearchEngine:
+    return source if isinstance(source, SearchEngine) else source()
 
 
 @atexit.register
@@ -38,7 +46,7 @@ class _Worker(QObject):
     answered = Signal(int)  # seq: the response waits in SearchRunner._answers
     failed = Signal(int, str)  # seq, message for a person
 
-    def __init__(self, engine: SearchEngine, runner: SearchRunner) -> None:
+    def __init__(self, engine: EngineSource, runner: SearchRunner) -> None:
         super().__init__()
         self._engine = engine
         self._runner = runner
@@ -48,7 +56,8 @@ class _Worker(QObject):
         if seq != self._runner.latest:  # overtaken by newer typing: skip
             return
         try:
-            response = self._engine.search(query, limit=self._runner.limit, system=system or None)
+            engine = resolve(self._engine)  # a factory is called here, off the UI thread
+            response = engine.search(query, limit=self._runner.limit, system=system or None)
         except ReferenceDataError as exc:
             self.failed.emit(seq, str(exc))
             return
@@ -66,7 +75,7 @@ class SearchRunner(QObject):
     _ask = Signal(int, str, str)
 
     def __init__(
-        self, engine: SearchEngine, parent: QObject | None = None, *, limit: int = SEARCH_LIMIT
+        self, engine: EngineSource, parent: QObject | None = None, *, limit: int = SEARCH_LIMIT
     ) -> None:
         super().__init__(parent)
         self.limit = limit
@@ -108,7 +117,7 @@ class SearchRunner(QObject):
         """Drop every answer still on its way."""
         self.latest += 1
 
-    def set_engine(self, engine: SearchEngine) -> None:
+    def set_engine(self, engine: EngineSource) -> None:
         """Search with ``engine`` from the next request on (new reference data)."""
         self.cancel()  # answers still in flight came from the old data
         self.engine = engine
