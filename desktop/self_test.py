@@ -35,6 +35,14 @@ BENCH_SEARCHES = 50
 PAINT_TIMEOUT_MS = 10_000
 
 
+def user_data_path() -> Path:
+    """Where the user's own database is (the checks open a copy of it)."""
+    from desktop.records.store import USER_DB_NAME
+    from desktop.userdirs import user_data_dir
+
+    return user_data_dir() / USER_DB_NAME
+
+
 class CheckFailed(Exception):
     """A check did not pass; ``str(exc)`` says why, for a person."""
 
@@ -235,15 +243,33 @@ def run_self_test(db: Path | None) -> int:
         return ", ".join(found)
 
     def user() -> str:
+        import shutil
+        import tempfile
+
         from desktop.records.store import UserStore
 
-        user_store = UserStore()
+        # The checks never write to the user's own data: they run on a copy of it in a
+        # throwaway folder (a fresh one if the user has none yet).
+        from desktop.userdirs import ENV_DATA_DIR
+
+        real = user_data_path()
+        scratch = Path(tempfile.mkdtemp(prefix="quickref-self-test-"))
+        state["scratch"] = scratch
+        copy = scratch / real.name
+        for suffix in ("", "-wal"):
+            if Path(f"{real}{suffix}").is_file():
+                shutil.copy2(f"{real}{suffix}", f"{copy}{suffix}")
+        # Window settings and anything else the checks save go to the scratch folder.
+        state["data_dir_env"] = os.environ.get(ENV_DATA_DIR)
+        os.environ[ENV_DATA_DIR] = str(scratch)
+        user_store = UserStore(copy)
         state["user"] = user_store
         user_store.read(lambda con: con.execute("SELECT count(*) FROM pins").fetchone())
         check = user_store.rows("PRAGMA integrity_check")
         if check != [("ok",)]:
-            raise CheckFailed(f"{user_store.path} is damaged: {str(check[0][0])[:200]}")
-        return f"{user_store.path} (schema {user_store.schema_version}, integrity ok)"
+            raise CheckFailed(f"{real} is damaged: {str(check[0][0])[:200]}")
+        where = f"{real} (read from a copy" if real.is_file() else f"{real} (not made yet"
+        return f"{where}, schema {user_store.schema_version}, integrity ok; left unchanged)"
 
     def icons() -> str:
         from desktop.resources_path import DESKTOP_FILE_NAME, icon_path, icon_pngs
@@ -291,7 +317,7 @@ def run_self_test(db: Path | None) -> int:
 
     def checklist() -> str:
         app, win = _qt_application(), state["window"]
-        from desktop.ui.checklist_dock import ChecklistDock
+        from desktop.ui.checklist import ChecklistDock
 
         win.open_checklist(CHECKLIST_ID)
         app.processEvents()
@@ -331,6 +357,17 @@ def run_self_test(db: Path | None) -> int:
         report.check("qt warnings", lambda: "none")
     if "user" in state:
         state["user"].close()
+    if "scratch" in state:
+        from desktop.userdirs import ENV_DATA_DIR
+
+        previous = state.get("data_dir_env")
+        if previous is None:
+            os.environ.pop(ENV_DATA_DIR, None)
+        else:
+            os.environ[ENV_DATA_DIR] = previous
+        import shutil
+
+        shutil.rmtree(state["scratch"], ignore_errors=True)
     if "store" in state:
         state["store"].close()
     return _finish(report)
@@ -363,13 +400,16 @@ def _finish(report: _Report) -> int:
 def run_bench_probe(db: Path | None) -> int:
     """Start like the window, report the first paint and peak memory (see module doc)."""
     from desktop.records.store import UserStore
-    from desktop.reference.store import ReferenceStore
+    from desktop.session import ReferenceSession
+    from desktop.ui.app import application
     from desktop.ui.main_window import build_main_window
 
-    app = _qt_application()
-    store = ReferenceStore(db)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application(defer_icon=True)  # as a start of the window does
+    session = ReferenceSession.open(db)
+    store = session.store
     user = UserStore()
-    win = build_main_window(store, user)
+    win = build_main_window(session, user)
     if not _wait_for_paint(app, win):
         print("bench no-paint", flush=True)
         return 1

@@ -1,10 +1,13 @@
 """Screenshots of the main window in the light and the dark scheme, for the README.
 
-    xvfb-run -a .venv/bin/python packaging/screenshots.py [--db reference.sqlite] [--scale 2]
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python packaging/screenshots.py \
+        [--db reference.sqlite] [--size 1366x768] [--scale 1.5] [--suffix -150]
 
 Types "9637" into the real window key by key, waits for the results, moves down to
 96372, opens it with Enter and pins it with Ctrl+D, then saves
-docs/screenshots/main-light.png and main-dark.png.
+docs/screenshots/main-light<suffix>.png and main-dark<suffix>.png. ``--size`` is the
+screen in physical pixels (the window fills it, as maximised); with ``--scale`` the
+window is that screen at that scale factor.
 The dark picture is taken after switching the application palette to a dark one, the
 way a desktop's dark scheme reaches Qt: the window takes every colour from the palette
 (nothing in the app is hard-coded), so this shows what a dark desktop shows. Pins and
@@ -65,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--scale", type=float, default=0, help="QT_SCALE_FACTOR to use")
     parser.add_argument("--suffix", default="", help="added to the file names")
+    parser.add_argument("--size", default="1366x768", help="screen size WxH in pixels")
     args = parser.parse_args(argv)
+    screen_w, screen_h = (int(n) for n in args.size.lower().split("x"))
     os.environ["QUICKREF_DATA_DIR"] = tempfile.mkdtemp(prefix="quickref-shots-")
     if args.scale:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
@@ -84,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     store = ReferenceStore(args.db) if args.db else ReferenceStore()
     user = UserStore()
     window = build_main_window(store, user)
-    window.resize(1240, 780)
+    scale = args.scale or 1.0
+    window.resize(round(screen_w / scale), round(screen_h / scale))
     window.show()
 
     def settle(seconds: float = 0.3) -> None:
@@ -109,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     QTest.keyClick(window.search_field, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     settle()
 
-    window.splitter.setSizes([460, 780])
+    width = window.width()
+    window.splitter.setSizes([width * 2 // 5, width * 3 // 5])
     settle()
     args.out.mkdir(parents=True, exist_ok=True)
     written = []

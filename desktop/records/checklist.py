@@ -116,9 +116,11 @@ class Checklists:
 
     def unfinished(self) -> ChecklistRun | None:
         """The most recently changed open run, to offer for resuming, or None."""
+        # A run with progress first: an empty run (a stray start) never hides one.
         rows = self.user.rows(
-            "SELECT id FROM checklist_runs WHERE status = 'open'"
-            " ORDER BY updated_at DESC, id DESC LIMIT 1"
+            "SELECT id FROM checklist_runs r WHERE status = 'open' ORDER BY"
+            " EXISTS (SELECT 1 FROM checklist_steps_done d WHERE d.run_id = r.id) DESC,"
+            " updated_at DESC, id DESC LIMIT 1"
         )
         return self.load(int(str(rows[0][0]))) if rows else None
 
@@ -594,17 +596,35 @@ class ChecklistRun:
         if billing.questions:
             raise ChecklistError(" ".join(billing.questions))
         at = now_iso()
-        self._write(
-            "complete",
-            None,
-            "; ".join(line.text for line in billing.lines) or None,
-            run_sets=[
-                ("status", "completed"),
-                ("completed_at", at),
-                ("billing_json", billing.to_json()),
-            ],
-            at=at,
-        )
+        with self.book.user.transaction() as con:
+            # Checked again inside the writing transaction: another window on the same
+            # run may have changed it since this view was read.
+            row = con.execute("SELECT status FROM checklist_runs WHERE id = ?", (self.id,))
+            status = row.fetchone()
+            keys = {s.key for s in self.steps}
+            saved = {
+                str(k): str(v)
+                for k, v in con.execute(
+                    "SELECT step_key, value FROM checklist_steps_done WHERE run_id = ?",
+                    (self.id,),
+                )
+                if str(k) in keys
+            }
+            if status is None or status[0] != "open" or saved != self._values:
+                raise ChecklistError(
+                    "This checklist was changed in another QuickRef window; it now shows "
+                    "what is saved. Check it and complete again."
+                )
+            con.execute(
+                "UPDATE checklist_runs SET updated_at = ?, status = 'completed',"
+                " completed_at = ?, billing_json = ? WHERE id = ?",
+                (at, at, billing.to_json(), self.id),
+            )
+            con.execute(
+                "INSERT INTO checklist_events (run_id, at, action, step_key, value)"
+                " VALUES (?,?,'complete',NULL,?)",
+                (self.id, at, "; ".join(line.text for line in billing.lines) or None),
+            )
         self.status = "completed"
         self._billing = billing
         return billing

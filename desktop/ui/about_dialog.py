@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from desktop import __version__
 from desktop.reference.store import ReferenceStore, stale_code_set_warnings
+from desktop.ui.geometry import remember_geometry
 
 CPT_NOTICE = (
     "CPT is a registered trademark of the American Medical Association; QuickRef's CPT "
@@ -75,3 +76,4 @@ class AboutDialog(QDialog):
         layout.addWidget(buttons)
         fm = self.fontMetrics()
         self.resize(fm.averageCharWidth() * 90, fm.height() * 34)
+        remember_geometry(self, "about_dialog")

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.records.store import UserDataError, UserStore
-from desktop.reference.store import ReferenceDataError, ReferenceStore
+from desktop.reference.store import ReferenceDataError
 from desktop.resources_path import DESKTOP_FILE_NAME, icon_path, icon_pngs
+from desktop.session import ReferenceSession
+
+if TYPE_CHECKING:  # each Qt class costs a few ms the first time it is touched
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QMessageBox
 
 EXIT_DATA = 2
 APP_NAME = "QuickRef"
@@ -23,6 +29,8 @@ APP_NAME = "QuickRef"
 
 def app_icon() -> QIcon:
     """The window icon: the SVG if it renders, plus every PNG size that exists."""
+    from PySide6.QtGui import QIcon
+
     icon = QIcon()
     svg = icon_path("quickref.svg")
     if svg.is_file():
@@ -42,8 +50,12 @@ def keep_qt_settings_in_data_folder() -> None:
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
 
 
-def application() -> QApplication:
-    """The QApplication (created if needed) with QuickRef's names and icon."""
+def application(*, defer_icon: bool = False) -> QApplication:
+    """The QApplication (created if needed) with QuickRef's names and icon.
+
+    With ``defer_icon`` the icon files (an SVG and eight PNGs) are read just after
+    start-up, off the way to the first paint.
+    """
     keep_qt_settings_in_data_folder()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -51,9 +63,16 @@ def application() -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
-    icon = app_icon()
-    if not icon.isNull():
-        app.setWindowIcon(icon)
+
+    def set_icon() -> None:
+        icon = app_icon()
+        if not icon.isNull():
+            app.setWindowIcon(icon)
+
+    if defer_icon:
+        QTimer.singleShot(0, set_icon)
+    else:
+        set_icon()
     return app
 
 
@@ -79,6 +98,8 @@ def startup_error_text(exc: Exception) -> tuple[str, str, str]:
 def startup_error_box(exc: Exception, parent: QWidget | None = None) -> QMessageBox:
     """The critical message box for a failed start (not shown: call ``exec()``)."""
     title, text, informative = startup_error_text(exc)
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(title)
@@ -92,28 +113,22 @@ def startup_error_box(exc: Exception, parent: QWidget | None = None) -> QMessage
 
 def run_gui(db: Path | None) -> int:
     """Open the window on the reference database ``db`` (default: the bundled one)."""
-    app = application()
-    store: ReferenceStore | None = None
+    app = application(defer_icon=True)
+    session: ReferenceSession | None = None
     user: UserStore | None = None
     try:
         # The checksum (a full read of ~30 MB) is verified just after the first paint.
-        store = ReferenceStore(db)
+        session = ReferenceSession.open(db)
         user = UserStore()
     except (ReferenceDataError, UserDataError) as exc:
-        if store is not None:
-            store.close()
+        if session is not None:
+            session.close()
         startup_error_box(exc).exec()
         return EXIT_DATA
 
-    from desktop.reference.licensed import LicensedTexts
-    from desktop.ui.main_window import LicensedText, build_main_window
+    from desktop.ui.main_window import build_main_window
 
-    def licensed_provider() -> LicensedText | None:
-        texts = LicensedTexts()  # the clinic's own licensed CPT file, if imported
-        return texts.text_for if texts else None
-
-    window = build_main_window(store, user, licensed_text=licensed_provider())
-    window.licensed_reloader = licensed_provider
+    window = build_main_window(session, user)
     window.show()
     if db is None:  # say why a pack or the imported data was passed over, if it was
         from desktop.reference.paths import reference_choice
@@ -134,6 +149,8 @@ def run_gui(db: Path | None) -> int:
             box.exec()
             box.deleteLater()
             window.close()  # the last window: app.exec() returns
+            return
+        window.offer_resume()  # an unfinished checklist (after a crash) is offered at start
 
     QTimer.singleShot(0, verify_reference)
     try:
@@ -141,6 +158,6 @@ def run_gui(db: Path | None) -> int:
         return failed[0] if failed else code
     finally:
         window.close()
-        window.store.close()  # the data in use, which an import may have replaced
         window.deleteLater()
+        session.close()  # the data in use, which an import may have replaced
         user.close()

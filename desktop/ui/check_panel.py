@@ -37,7 +37,7 @@ SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "info": "Note"}
 class CheckPanel(QDialog):
     """Lines in, findings out. Non-modal: it stays open beside the window."""
 
-    codeActivated = Signal(str, str)  # system, code
+    code_activated = Signal(str, str)  # system, code
 
     def __init__(self, store: Callable[[], ReferenceStore], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,4 +132,4 @@ class CheckPanel(QDialog):
     def _activated(self, index: QModelIndex) -> None:
         code = index.data(CodeRole)
         if code:
-            self.codeActivated.emit(str(index.data(SystemRole) or ""), str(code))
+            self.code_activated.emit(str(index.data(SystemRole) or ""), str(code))

@@ -25,6 +25,24 @@ CHECKLIST_SCHEME = "checklist"
 LICENSED_HEADING = "Licensed AMA CPT descriptor"
 CHECKLIST_LINK_TEXT = "Open the injection checklist"
 MAX_CHILDREN = 300
+EXPAND_SCHEME = "expand"
+LONG_LIST = 12  # a back-reference list longer than this starts collapsed
+# Notes in the order a biller needs them: what decides the claim first.
+NOTE_ORDER = (
+    "status",
+    "billing",
+    "payer",
+    "documentation",
+    "clinical",
+    "code_first",
+    "use_additional_code",
+    "code_also",
+    "includes",
+    "inclusion_term",
+    "excludes1",
+    "excludes2",
+    "note",
+)
 
 RELATIONS: tuple[tuple[str, str], ...] = (
     ("use_instead", "Use instead"),
@@ -68,7 +86,9 @@ def _link(system: str, code: str, text: str | None = None) -> str:
 def _status_text(rec: CodeRecord) -> str:
     s = rec.summary
     words = []
-    if s.billable is True:
+    if s.kind == "modifier":
+        words.append("Modifier (added to a code's line, not billed alone)")
+    elif s.billable is True:
         words.append("Billable")
     elif s.billable is False:
         words.append("Not billable")
@@ -129,6 +149,21 @@ def _ref_rows(refs: Sequence[CrossRef | CodeSummary], show_note: bool = True) ->
     return "<table>" + "".join(rows) + "</table>"
 
 
+def note_text(text: str) -> str:
+    """A note as a sentence: the source's leading ", " of a continued phrase dropped
+    (CDC's "Code also, if applicable, ..." arrives as ", if applicable, ...")."""
+    cleaned = text.lstrip(" ,;:").strip()
+    return cleaned[:1].upper() + cleaned[1:] if cleaned else text
+
+
+def _expander(section: str, title: str, body: str, open_: bool) -> str:
+    """A collapsed section: a link that shows or hides ``body``."""
+    href = f"{EXPAND_SCHEME}:{quote(section)}"
+    action = "hide" if open_ else "show"
+    head = f'<h3>{escape(title)} <a href="{href}">({action})</a></h3>'
+    return head + (body if open_ else "")
+
+
 def record_html(
     rec: CodeRecord,
     palette: QPalette,
@@ -136,8 +171,10 @@ def record_html(
     licensed_text: str | None = None,
     pinned: bool = False,
     mue: Mue | None = None,
+    expanded: frozenset[str] = frozenset(),
 ) -> str:
-    """The detail page of one code (HTML for ``QTextBrowser``)."""
+    """The detail page of one code (HTML for ``QTextBrowser``); ``expanded`` names the
+    collapsed sections (deleted codes, long back-reference lists) shown open."""
     s = rec.summary
     parts = [f"<html><head><style>{_css(palette)}</style></head><body>"]
     pin = ' <span class="quiet">(pinned)</span>' if pinned else ""
@@ -197,10 +234,30 @@ def record_html(
             f'<p><a href="{CHECKLIST_SCHEME}:{escape(quote(t.id))}">{CHECKLIST_LINK_TEXT}</a>'
             f' <span class="quiet">({escape(t.title)})</span></p>'
         )
+    # The rules that decide a claim (billing, payers, documentation) and the answered
+    # questions come before the long lists of related codes.
+    kinds: dict[str, list[str]] = {}
+    for n in rec.notes:
+        kinds.setdefault(n.kind, []).append(note_text(n.text))
+    ordered = sorted(kinds, key=lambda k: NOTE_ORDER.index(k) if k in NOTE_ORDER else 99)
+    for kind in ordered:
+        label = NOTE_KINDS.get(kind, kind.replace("_", " ").capitalize())
+        items = "".join(f"<li>{escape(t)}</li>" for t in kinds[kind])
+        parts.append(f"<h3>{escape(label)}</h3><ul>{items}</ul>")
+    if rec.questions:
+        parts.append("<h3>Questions</h3>")
+        for q in rec.questions:
+            parts.append(f"<p><b>Q: {escape(q.question)}</b><br>A: {escape(q.answer)}</p>")
     for relation, label in RELATIONS:
         refs = [x for x in rec.xrefs if x.relation == relation]
-        if refs:
-            parts.append(f"<h3>{label}</h3>{_ref_rows(refs)}")
+        active = [x for x in refs if x.status == "active"]
+        old = [x for x in refs if x.status != "active"]
+        if active:
+            parts.append(f"<h3>{label}</h3>{_ref_rows(active)}")
+        if old:
+            section = f"{relation}-inactive"
+            title = f"{label}: {len(old)} deleted or retired code{'s' if len(old) != 1 else ''}"
+            parts.append(_expander(section, title, _ref_rows(old), section in expanded))
     if rec.parent is not None:
         parts.append(f"<h3>Parent</h3>{_ref_rows([rec.parent])}")
     if rec.children:
@@ -209,18 +266,13 @@ def record_html(
         tail = f'<p class="quiet">and {more} more</p>' if more > 0 else ""
         parts.append(f"<h3>Codes under it</h3>{_ref_rows(shown)}{tail}")
     if rec.referenced_by:
-        parts.append(f"<h3>Referred to from</h3>{_ref_rows(rec.referenced_by, show_note=False)}")
-    kinds: dict[str, list[str]] = {}
-    for n in rec.notes:
-        kinds.setdefault(n.kind, []).append(n.text)
-    for kind, texts in kinds.items():
-        label = NOTE_KINDS.get(kind, kind.replace("_", " ").capitalize())
-        items = "".join(f"<li>{escape(t)}</li>" for t in texts)
-        parts.append(f"<h3>{escape(label)}</h3><ul>{items}</ul>")
-    if rec.questions:
-        parts.append("<h3>Questions</h3>")
-        for q in rec.questions:
-            parts.append(f"<p><b>Q: {escape(q.question)}</b><br>A: {escape(q.answer)}</p>")
+        rows = _ref_rows(rec.referenced_by, show_note=False)
+        count = len(rec.referenced_by)
+        if count > LONG_LIST:
+            title = f"Referred to from {count} codes"
+            parts.append(_expander("referenced_by", title, rows, "referenced_by" in expanded))
+        else:
+            parts.append(f"<h3>Referred to from</h3>{rows}")
     src = rec.source
     parts.append(
         f'<p class="quiet">Source: {escape(src.title)} ({escape(src.publisher)}); '
@@ -242,9 +294,22 @@ def empty_html(palette: QPalette) -> str:
         "<tr><td><b>Ctrl+D</b></td><td>pin or unpin the code</td></tr>"
         "<tr><td><b>Alt+Left</b>, <b>Alt+Right</b></td><td>back, forward</td></tr>"
         "<tr><td><b>Esc</b></td><td>clear the search</td></tr>"
+        "<tr><td><b>Ctrl+Shift+L</b></td><td>injection checklist</td></tr>"
+        "<tr><td><b>Space</b>, <b>Y</b>, <b>N</b></td><td>tick a step, answer yes or no</td></tr>"
+        "<tr><td><b>Ctrl+Enter</b></td><td>complete the checklist</td></tr>"
         "</table>"
         '<p class="quiet">Pinned and recently viewed codes are listed when the search '
         "field is empty.</p></body></html>"
+    )
+
+
+def no_match_html(palette: QPalette, message: str) -> str:
+    return (
+        f"<html><head><style>{_css(palette)}</style></head><body>"
+        "<h2>Nothing matched</h2>"
+        f"<p>{escape(message)}</p>"
+        '<p class="quiet">No code is open: Ctrl+C copies nothing until you open one.</p>'
+        "</body></html>"
     )
 
 
@@ -268,6 +333,8 @@ class DetailView(QTextBrowser):
         self._shown: (
             tuple[CodeRecord, tuple[ChecklistTemplate, ...], str | None, bool, Mue | None] | None
         ) = None
+        self._no_match: str | None = None
+        self._expanded: frozenset[str] = frozenset()
         self.show_empty()
 
     @property
@@ -282,23 +349,45 @@ class DetailView(QTextBrowser):
         pinned: bool = False,
         mue: Mue | None = None,
     ) -> None:
+        if self._shown is None or self._shown[0].summary.id != rec.summary.id:
+            self._expanded = frozenset()  # another code: its long lists start collapsed
         self._shown = (rec, tuple(templates), licensed_text, pinned, mue)
+        self._no_match = None
         self._render()
         self.setAccessibleDescription(f"{rec.code} ({rec.system}): {rec.title}")
 
     def show_empty(self) -> None:
         self._shown = None
+        self._no_match = None
         self._render()
         self.setAccessibleDescription("No code open")
 
+    def show_no_match(self, message: str) -> None:
+        """A search found nothing: say so, and hold no code (nothing to copy)."""
+        self._shown = None
+        self._no_match = message or "Nothing matched the search."
+        self._render()
+        self.setAccessibleDescription(f"No code open. {self._no_match}")
+
     def _render(self) -> None:
         palette = self.palette()
-        if self._shown is None:
+        if self._shown is None and self._no_match is not None:
+            self.setHtml(no_match_html(palette, self._no_match))
+        elif self._shown is None:
             self.setHtml(empty_html(palette))
         else:
             rec, templates, licensed, pinned, mue = self._shown
-            self.setHtml(record_html(rec, palette, templates, licensed, pinned, mue))
+            self.setHtml(
+                record_html(rec, palette, templates, licensed, pinned, mue, expanded=self._expanded)
+            )
         self.verticalScrollBar().setValue(0)
+
+    def toggle_section(self, section: str) -> None:
+        """Show or hide a collapsed section, keeping the place on the page."""
+        self._expanded = self._expanded ^ {section}
+        scroll = self.verticalScrollBar().value()
+        self._render()
+        self.verticalScrollBar().setValue(scroll)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -311,3 +400,5 @@ class DetailView(QTextBrowser):
             self.code_activated.emit(*target)
         elif url.scheme() == CHECKLIST_SCHEME:
             self.checklist_activated.emit(unquote(url.path()))
+        elif url.scheme() == EXPAND_SCHEME:
+            self.toggle_section(unquote(url.path()))

@@ -35,6 +35,7 @@ from desktop.records.history import (
     history_html,
 )
 from desktop.records.store import UserDataError, UserStore
+from desktop.ui.geometry import remember_geometry
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -119,6 +120,7 @@ class HistoryDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(row)
         self.resize(760, 420)
+        remember_geometry(self, "history_dialog")
         self.reload()
 
     def reload(self) -> None:

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from desktop.csvout import CsvWriteError
 from desktop.reference import update
 from desktop.reference.update import Change, StagedUpdate
+from desktop.ui.geometry import remember_geometry
 
 MAX_SHOWN = 5000  # rows in the view; the CSV export has them all
 FILE_FILTER = "Code files (*.txt *.csv *.xml);;All files (*)"
@@ -154,6 +155,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
         self.resize(820, 520)
+        remember_geometry(self, "import_dialog")
         self._update_buttons()
 
     # ------------------------------------------------------------------ pages

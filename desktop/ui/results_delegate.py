@@ -34,6 +34,8 @@ class _Fonts:
         self.small = QFont(base)
         self.small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
         self.sfm = QFontMetrics(self.small)
+        self.italic = QFont(base)
+        self.italic.setItalic(True)
 
 
 class ResultsDelegate(QStyledItemDelegate):
@@ -109,11 +111,15 @@ class ResultsDelegate(QStyledItemDelegate):
             self._badge(painter, badge, str(mark), palette, selected)
             right = badge.left() - PAD
 
-        # Line 2: the title, elided.
-        painter.setFont(opt.font)
+        # Line 2: the title, elided; a code not active leads with its status in capitals
+        # and is drawn in italics, so it cannot pass for an active one.
+        active = index.data(Role.STATUS) in (None, "active")
+        painter.setFont(opt.font if active else fonts.italic)
         painter.setPen(text)
         title = fm.elidedText(
-            str(index.data(Role.TITLE) or ""), Qt.TextElideMode.ElideRight, line2.width()
+            str(index.data(Role.SHOWN_TITLE) or index.data(Role.TITLE) or ""),
+            Qt.TextElideMode.ElideRight,
+            line2.width(),
         )
         painter.drawText(line2, align, title)
         painter.restore()
@@ -124,7 +130,7 @@ class ResultsDelegate(QStyledItemDelegate):
     ) -> None:
         """A word in a rounded frame; deleted / not-for-new-use codes get a solid one."""
         center = int(Qt.AlignmentFlag.AlignCenter)
-        warn = mark not in ("billable", "not billable", "pinned")
+        warn = mark not in ("billable", "not billable", "pinned", "modifier")
         if selected:
             fg = palette.color(QPalette.ColorRole.HighlightedText)
             painter.setPen(fg)

@@ -10,20 +10,27 @@ readable display text, a tooltip and an accessible description from the model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
+from desktop.records.home import SECTION_PINNED as SECTION_PINNED
+from desktop.records.home import SECTION_RECENT as SECTION_RECENT
 from desktop.reference.search import SearchResult
 from desktop.reference.store import CodeSummary
 
 _Index = QModelIndex | QPersistentModelIndex
 
 SECTION_RESULTS = ""
-SECTION_PINNED = "Pinned codes"
-SECTION_RECENT = "Recently viewed"
 
 
 class Role(IntEnum):
@@ -38,6 +45,7 @@ class Role(IntEnum):
     SECTION = Qt.ItemDataRole.UserRole + 7  # "" for search results, else a heading
     PINNED = Qt.ItemDataRole.UserRole + 8
     MARKS = Qt.ItemDataRole.UserRole + 9  # list[str]: the visible marks, as words
+    SHOWN_TITLE = Qt.ItemDataRole.UserRole + 10  # the title as painted (status first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +58,20 @@ class ResultRow:
     status: str
     section: str = SECTION_RESULTS
     pinned: bool = False
+    kind: str = ""  # the store's kind: code, drug, modifier, vaccine, ...
 
     @classmethod
     def from_summary(
         cls, s: CodeSummary, section: str = SECTION_RESULTS, pinned: bool = False
     ) -> ResultRow:
-        return cls(s.id, s.system, s.code, s.title, s.billable, s.status, section, pinned)
+        return cls(s.id, s.system, s.code, s.title, s.billable, s.status, section, pinned, s.kind)
+
+    @property
+    def shown_title(self) -> str:
+        """The second line: the title, led by the status in capitals when not active."""
+        if self.status == "active":
+            return self.title
+        return f"{status_label(self.status).upper()}: {self.title}"
 
     @classmethod
     def from_result(cls, r: SearchResult, pinned: bool = False) -> ResultRow:
@@ -67,7 +83,9 @@ class ResultRow:
         out = []
         if self.status != "active":
             out.append(status_label(self.status))
-        if self.billable is True:
+        if self.kind == "modifier":
+            out.append("modifier")  # added to a code's line, never billed alone
+        elif self.billable is True:
             out.append("billable")
         elif self.billable is False:
             out.append("not billable")
@@ -99,7 +117,7 @@ class ResultsModel(QAbstractListModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{row.code}  {row.system}  {row.title}"
+            return f"{row.code}  {row.system}  {row.shown_title}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             marks = ", ".join(row.marks)
             return f"{row.code} ({row.system}, {marks}): {row.title}"
@@ -109,6 +127,8 @@ class ResultsModel(QAbstractListModel):
             return row.system
         if role == Role.TITLE:
             return row.title
+        if role == Role.SHOWN_TITLE:
+            return row.shown_title
         if role == Role.BILLABLE:
             return row.billable
         if role == Role.STATUS:
@@ -132,10 +152,10 @@ class ResultsModel(QAbstractListModel):
             | Qt.ItemFlag.ItemNeverHasChildren
         )
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
         for role in Role:
-            names[int(role)] = role.name.lower().encode()
+            names[int(role)] = QByteArray(role.name.lower().encode())
         return names
 
     # ----------------------------------------------------------------- ours
@@ -145,6 +165,15 @@ class ResultsModel(QAbstractListModel):
         self._rows = list(rows)
         self.query = query
         self.endResetModel()
+
+    def set_pinned(self, pinned: set[tuple[str, str]]) -> None:
+        """Mark the rows of ``pinned`` codes (and unmark the rest) in place."""
+        for i, r in enumerate(self._rows):
+            now = (r.system, r.code) in pinned
+            if now != r.pinned:
+                self._rows[i] = replace(r, pinned=now)
+                index = self.index(i, 0)
+                self.dataChanged.emit(index, index)
 
     def rows(self) -> Sequence[ResultRow]:
         return tuple(self._rows)

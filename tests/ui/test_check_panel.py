@@ -16,14 +16,14 @@ def open_panel(qtbot: QtBot, window: MainWindow) -> CheckPanel:
         Qt.Key.Key_K,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    panel = window.check_panel  # type: ignore[attr-defined]
+    panel = window.check_panel
     assert isinstance(panel, CheckPanel)
     qtbot.waitUntil(panel.isVisible)
     return panel
 
 
 def test_tools_menu_has_check_lines_with_its_shortcut(main_window: MainWindow) -> None:
-    act = main_window.act_check_lines  # type: ignore[attr-defined]
+    act = main_window.act_check_lines
     assert act.shortcut().toString() == "Ctrl+Shift+K"
     tools = next(a.menu() for a in main_window.menuBar().actions() if a.text() == "&Tools")
     assert act in tools.actions()

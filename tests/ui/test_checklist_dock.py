@@ -16,10 +16,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
+from desktop.records.checklist import Checklists
 from desktop.records.store import UserStore
 from desktop.reference.store import ReferenceStore
-from desktop.ui.checklist_dock import ChecklistDock
-from desktop.ui.checklist_model import DoneRole
+from desktop.ui.checklist import ChecklistDock
+from desktop.ui.checklist.models import DoneRole
 from desktop.ui.history_dialog import HistoryDialog
 
 # The offscreen platform says this whenever a window with a dock is shown; harmless.
@@ -45,7 +46,7 @@ def window(qtbot: QtBot) -> QMainWindow:
 def make_dock(
     store: ReferenceStore, user: UserStore, window: QMainWindow, qtbot: QtBot
 ) -> ChecklistDock:
-    dock = ChecklistDock(store, user, window)
+    dock = ChecklistDock(Checklists(user, store), window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.show()
     qtbot.waitExposed(window)
@@ -83,8 +84,8 @@ def tick_through_with_keyboard(dock: ChecklistDock, qtbot: QtBot) -> None:
         else:
             editor = dock.drug_editor
             qtbot.keyClick(view, Qt.Key.Key_Return)  # into the drug search
-            qtbot.keyClicks(editor.search, "b12")
-            assert editor.results_model.rowCount() >= 1
+            qtbot.keyClicks(editor.search, "b12")  # searched off the UI thread
+            qtbot.waitUntil(lambda e=editor: e.results_model.rowCount() >= 1, timeout=5000)
             qtbot.keyClick(editor.search, Qt.Key.Key_Down)
             found = [
                 editor.results_model.summary(i).code for i in range(editor.results_model.rowCount())
@@ -192,7 +193,7 @@ def test_vaccine_answer_switches_to_the_vaccine_checklist(
             qtbot.keyClick(dock.view, Qt.Key.Key_1)  # Medicare; 18 or under, counselled
         elif step.kind == "vaccines":
             page = dock.vaccines_page
-            assert dock.step_actions.currentWidget() is page
+            assert dock.step_panel.pages.currentWidget() is page
             rows = [page.model.item(r) for r in range(page.model.rowCount())]
             flu = next(i for i in rows if i.data(Qt.ItemDataRole.UserRole) == "90658")
             flu.setCheckState(Qt.CheckState.Checked)
@@ -214,7 +215,7 @@ def test_vaccine_answer_switches_to_the_vaccine_checklist(
 
 def test_code_link_emits_system_and_code(dock: ChecklistDock, qtbot: QtBot) -> None:
     dock.start("injection-96372")
-    with qtbot.waitSignal(dock.codeActivated) as blocker:
+    with qtbot.waitSignal(dock.code_activated) as blocker:
         dock.title.linkActivated.emit("CPT:96372")
     assert blocker.args == ["CPT", "96372"]
 

@@ -212,7 +212,8 @@ def test_geometry_and_splitter_restored(
     window.splitter.setSizes([250, 450])
     sizes = window.splitter.sizes()
     close_window(window)
-    assert (user_dir / "settings.ini").is_file()
+    assert (user_dir / "settings.json").is_file()
+    assert not (user_dir / "settings.ini").exists()  # one settings store
     try:
         window2 = make_window(user)
         assert window2.size() == QSize(720, 520)

@@ -1,5 +1,5 @@
-"""The checklist's answer pages for ``choice`` steps (one button per option) and ``vaccines``
-steps (a checkable list of the vaccine products in the data)."""
+"""The answer page of a ``vaccines`` step: a checkable list of the vaccine products in
+the data, and a button to record the ticked ones."""
 
 from __future__ import annotations
 
@@ -8,48 +8,16 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListView, QPushButton, QVBoxLayout, QWidget
 
 from desktop.reference.billing.vaccines import vaccine_products
-from desktop.reference.store import ChecklistStep, ReferenceStore
-
-BIG_BUTTON_HEIGHT = 40
-
-
-class ChoicePage(QWidget):
-    """One checkable button per option of the current choice step (keys 1-9 pick them)."""
-
-    chosen = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self.buttons: list[QPushButton] = []
-        self._values: list[str] = []
-        self._layout.addStretch(1)
-
-    def set_step(self, step: ChecklistStep, value: str | None) -> None:
-        if [v for v, _ in step.options] != self._values:
-            for b in self.buttons:
-                self._layout.removeWidget(b)
-                b.deleteLater()
-            self.buttons = []
-            self._values = [v for v, _ in step.options]
-            for i, (v, label) in enumerate(step.options, 1):
-                b = QPushButton(f"{label}  ({i})", self)
-                b.setCheckable(True)
-                b.setMinimumHeight(BIG_BUTTON_HEIGHT)
-                b.setAccessibleName(f"Answer: {label}")
-                b.clicked.connect(lambda _on=False, val=v: self.chosen.emit(val))
-                self._layout.insertWidget(i - 1, b)
-                self.buttons.append(b)
-        for v, b in zip(self._values, self.buttons, strict=True):
-            b.setChecked(v == value)
-
-    def value_for_key(self, digit: int) -> str | None:
-        return self._values[digit - 1] if 1 <= digit <= len(self._values) else None
+from desktop.reference.store import ReferenceStore
+from desktop.ui.checklist.drug_editor import BIG_BUTTON_HEIGHT
 
 
 class VaccinesPage(QWidget):
-    """The vaccine products, each with a check box; "Record vaccines" saves the ticked ones."""
+    """The vaccine products, each with a check box; "Record vaccines" saves the ticked ones.
+
+    Signals:
+        recorded(list): the codes of the ticked products.
+    """
 
     recorded = Signal(list)
 

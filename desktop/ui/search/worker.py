@@ -1,7 +1,8 @@
 """Runs searches off the UI thread, so a keystroke never waits on a query.
 
-The window asks with :meth:`SearchRunner.request` (returns at once) and gets
-:attr:`SearchRunner.answered` back on its own thread. Requests carry a sequence
+The search controller (:mod:`desktop.ui.search.controller`) asks with
+:meth:`SearchRunner.request` (returns at once) and gets :attr:`SearchRunner.answered`
+back on its own thread. Requests carry a sequence
 number; the worker skips any request that a newer one has overtaken, so a burst of
 typing costs one query for the latest text, not one per key. It calls the same
 ``SearchEngine.search`` the CLI does. SQLite releases the GIL while it works, so
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import weakref
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -22,6 +24,13 @@ from desktop.reference.store import ReferenceDataError
 # small (every row is built in Python while the UI thread may be painting).
 SEARCH_LIMIT = 50
 _RUNNERS: weakref.WeakSet[SearchRunner] = weakref.WeakSet()
+# An engine, or a function that returns one (called on the search thread, so building
+# the engine's word lists stays off the way to the first paint).
+EngineSource = SearchEngine | Callable[[], SearchEngine]
+
+
+def resolve(source: EngineSource) -> SearchEngine:
+    return source if isinstance(source, SearchEngine) else source()
 
 
 @atexit.register
@@ -37,7 +46,7 @@ class _Worker(QObject):
     answered = Signal(int)  # seq: the response waits in SearchRunner._answers
     failed = Signal(int, str)  # seq, message for a person
 
-    def __init__(self, engine: SearchEngine, runner: SearchRunner) -> None:
+    def __init__(self, engine: EngineSource, runner: SearchRunner) -> None:
         super().__init__()
         self._engine = engine
         self._runner = runner
@@ -47,7 +56,8 @@ class _Worker(QObject):
         if seq != self._runner.latest:  # overtaken by newer typing: skip
             return
         try:
-            response = self._engine.search(query, limit=SEARCH_LIMIT, system=system or None)
+            engine = resolve(self._engine)  # a factory is called here, off the UI thread
+            response = engine.search(query, limit=self._runner.limit, system=system or None)
         except ReferenceDataError as exc:
             self.failed.emit(seq, str(exc))
             return
@@ -64,8 +74,11 @@ class SearchRunner(QObject):
     failed = Signal(str)
     _ask = Signal(int, str, str)
 
-    def __init__(self, engine: SearchEngine, parent: QObject | None = None) -> None:
+    def __init__(
+        self, engine: EngineSource, parent: QObject | None = None, *, limit: int = SEARCH_LIMIT
+    ) -> None:
         super().__init__(parent)
+        self.limit = limit
         self.engine = engine
         self.latest = 0
         self._answers: dict[int, tuple[str, str, SearchResponse]] = {}
@@ -79,6 +92,16 @@ class SearchRunner(QObject):
         self._thread.finished.connect(self._worker.deleteLater)
         self._thread.start()
         _RUNNERS.add(self)
+        thread = self._thread
+
+        def stop_thread() -> None:  # the runner was deleted with its parent, unshut
+            try:
+                thread.quit()
+                thread.wait()
+            except RuntimeError:  # at exit the thread object may already be gone
+                pass
+
+        self.destroyed.connect(stop_thread)
 
     def request(self, query: str, system: str | None = None) -> int:
         """Ask for ``query``; returns at once. Older pending requests are dropped."""
@@ -90,15 +113,15 @@ class SearchRunner(QObject):
             self._ask.emit(seq, query, system or "")
         return seq
 
-    def set_engine(self, engine: SearchEngine) -> None:
+    def cancel(self) -> None:
+        """Drop every answer still on its way."""
+        self.latest += 1
+
+    def set_engine(self, engine: EngineSource) -> None:
         """Search with ``engine`` from the next request on (new reference data)."""
-        self.latest += 1  # answers still in flight came from the old data
+        self.cancel()  # answers still in flight came from the old data
         self.engine = engine
         self._worker._engine = engine
-
-    def search_now(self, query: str, system: str | None = None) -> SearchResponse:
-        """A synchronous search (for code paths that need the answer right away)."""
-        return self.engine.search(query, limit=SEARCH_LIMIT, system=system)
 
     @Slot(int)
     def _on_answered(self, seq: int) -> None:
@@ -115,7 +138,7 @@ class SearchRunner(QObject):
         """Stop the thread and wait for it (a running query finishes first)."""
         thread, self._thread = self._thread, None
         if thread is not None:
-            self.latest += 1  # anything still queued is now stale
+            self.cancel()  # anything still queued is now stale
             thread.quit()
             thread.wait()
             # The worker now runs on this thread for any later (synchronous) request.

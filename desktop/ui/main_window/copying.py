@@ -1,0 +1,21 @@
+"""What the status bar says after a copy: the code, and for a deleted code, what replaces it."""
+
+from __future__ import annotations
+
+from desktop.reference.store import CodeRecord
+
+
+def replacements(rec: CodeRecord) -> list[str]:
+    """The codes to use instead of ``rec`` (its ``use_instead`` cross-references)."""
+    return [x.code for x in rec.xrefs if x.relation == "use_instead"]
+
+
+def copy_message(rec: CodeRecord, what: str) -> str:
+    """``Copied 96372``; for a code that is not active, says so and names the replacement."""
+    if rec.summary.status == "active":
+        return f"Copied {what}"
+    status = rec.summary.status.replace("_", " ")
+    when = f" since {rec.terminated}" if rec.terminated else ""
+    instead = replacements(rec)
+    tail = f" Use {', '.join(instead)} instead." if instead else " Check before billing it."
+    return f"Copied {what}. Careful: {rec.code} is {status}{when}.{tail}"
