@@ -15,10 +15,11 @@ from html import escape
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from desktop.reference.store import ChecklistTemplate, CodeRecord, CodeSummary, CrossRef
+from desktop.ui import colours
 
 CODE_SCHEME = "code"
 CHECKLIST_SCHEME = "checklist"
@@ -102,32 +103,21 @@ def _status_text(rec: CodeRecord) -> str:
 
 
 def _css(palette: QPalette) -> str:
-    base = palette.color(QPalette.ColorRole.Base)
-
-    def c(role: QPalette.ColorRole) -> str:
-        # Rich text drops alpha (Qt's placeholder colour is the text colour at half
-        # alpha): blend it over the background instead.
-        col = palette.color(role)
-        a = col.alphaF()
-        if a >= 1.0:
-            return col.name()
-        mixed = QColor.fromRgbF(
-            col.redF() * a + base.redF() * (1 - a),
-            col.greenF() * a + base.greenF() * (1 - a),
-            col.blueF() * a + base.blueF() * (1 - a),
-        )
-        return mixed.name()
-
-    r = QPalette.ColorRole
+    """The page's colours: palette roles paired and made readable by :mod:`colours`."""
+    body, _base = colours.text(palette)
+    quiet, _ = colours.quiet(palette)
+    link, _ = colours.link(palette)
+    warn_fg, warn_bg = colours.warning(palette)
+    _, box = colours.boxed(palette)
     return (
-        f"body {{ color: {c(r.Text)}; }}"
-        f"a {{ color: {c(r.Link)}; }}"
+        f"body {{ color: {body.name()}; }}"
+        f"a {{ color: {link.name()}; }}"
         f"h1 {{ margin-bottom: 2px; }}"
         f"h3 {{ margin-top: 14px; margin-bottom: 4px; }}"
-        f".quiet {{ color: {c(r.PlaceholderText)}; }}"
-        f".warn {{ background-color: {c(r.WindowText)}; color: {c(r.Window)};"
+        f".quiet {{ color: {quiet.name()}; }}"
+        f".warn {{ background-color: {warn_bg.name()}; color: {warn_fg.name()};"
         " font-weight: bold; }"
-        f".licensed {{ background-color: {c(r.AlternateBase)}; }}"
+        f".licensed {{ background-color: {box.name()}; }}"
         "td { padding: 1px 8px 1px 0; vertical-align: top; }"
     )
 
