@@ -15,11 +15,11 @@ from html import escape
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from desktop.reference.store import ChecklistTemplate, CodeRecord, CodeSummary, CrossRef
-from desktop.ui import colours
+from desktop.ui import colours, detail_accessible
 
 CODE_SCHEME = "code"
 CHECKLIST_SCHEME = "checklist"
@@ -253,6 +253,16 @@ def record_html(
     return "".join(parts)
 
 
+def _describe_href(href: str) -> str:
+    """What a link opens, in words (the link's accessible description)."""
+    target = parse_code_url(QUrl(href))
+    if target is not None:
+        return f"Opens {target[1]} ({target[0]})"
+    if href.startswith(f"{CHECKLIST_SCHEME}:"):
+        return "Opens the injection checklist"
+    return ""
+
+
 def empty_html(palette: QPalette) -> str:
     return (
         f"<html><head><style>{_css(palette)}</style></head><body>"
@@ -285,17 +295,32 @@ def no_match_html(palette: QPalette, message: str) -> str:
 
 
 class DetailView(QTextBrowser):
-    """Shows one code. Emits what the user activated; opens nothing by itself."""
+    """Shows one code. Emits what the user activated; opens nothing by itself.
+
+    Keyboard: the pane takes the focus like any control and Tab leaves it (Qt's own
+    Tab-through-every-link is off: 96372 has 166 links). L and Shift+L move to the next
+    and previous link, Enter or Space opens the selected link. Assistive technology
+    gets the page as headings, paragraphs and links (:mod:`desktop.ui.detail_accessible`).
+    """
 
     code_activated = Signal(str, str)  # system, code
     checklist_activated = Signal(str)  # template id
 
+    NEXT_LINK_KEY = Qt.Key.Key_L
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        detail_accessible.install()
+        self.accessible_tree = detail_accessible.DetailTree(self, _describe_href)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setObjectName("detail")
         self.setAccessibleName("Code details")
+        self.setWhatsThis(
+            "The open code. L and Shift+L: next and previous link; Enter: open the link; "
+            "Tab: leave the pane."
+        )
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -350,6 +375,63 @@ class DetailView(QTextBrowser):
                 record_html(self._shown[0], palette, *self._shown[1:], expanded=self._expanded)
             )
         self.verticalScrollBar().setValue(0)
+        self.accessible_tree.rebuild()
+
+    # ------------------------------------------------------------------ keyboard
+
+    def links(self) -> list[detail_accessible.LinkSpan]:
+        """The page's links in document order."""
+        return self.accessible_tree.links
+
+    def current_link(self) -> detail_accessible.LinkSpan | None:
+        """The link the pane's selection is on, if any."""
+        return self.accessible_tree.current_link()
+
+    def move_to_link(self, step: int) -> detail_accessible.LinkSpan | None:
+        """Select the next (``step`` 1) or previous (-1) link, wrapping round; say which."""
+        links = self.links()
+        if not links:
+            return None
+        cursor = self.textCursor()
+        here = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
+        if step > 0:
+            after = [
+                s
+                for s in links
+                if s.start > here or (not cursor.hasSelection() and s.start == here)
+            ]
+            span = after[0] if after else links[0]
+        else:
+            before = [s for s in links if s.start < here]
+            span = before[-1] if before else links[-1]
+        cursor.setPosition(span.start)
+        cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        self.accessible_tree.announce_focus(span)
+        return span
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == self.NEXT_LINK_KEY and mods in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        ):
+            self.move_to_link(-1 if mods == Qt.KeyboardModifier.ShiftModifier else 1)
+            return
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+            and mods == Qt.KeyboardModifier.NoModifier
+        ):
+            span = self.current_link()
+            if span is not None:
+                self.anchorClicked.emit(QUrl(span.href))  # as a click on it would
+                return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab leave the pane (links have their own keys: L, Shift+L)."""
+        return QWidget.focusNextPrevChild(self, next)
 
     def toggle_section(self, section: str) -> None:
         """Show or hide a collapsed section, keeping the place on the page."""

@@ -228,12 +228,22 @@ def scenario(d: Driver, window: Any) -> Iterator[None]:
     d.checkpoint("detail-links", link_texts=link_focus, anchors=anchors(detail))
     yield
 
+    opened = ""
+    if links_key is not None:  # back one link, and open it with Enter
+        d.key(Qt.Key(links_key), Qt.KeyboardModifier.ShiftModifier)
+        d.key(Qt.Key.Key_Return)
+        rec = window.current_record()
+        opened = f"{rec.system}/{rec.code}" if rec is not None else ""
+        d.shortcut(Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+        d.wait_until(lambda: window.current_record().code == LOOKUP_QUERY, "back at 96372")
+    detail.setFocus(Qt.FocusReason.TabFocusReason)
+    d.wait_until(detail.hasFocus, "focus in the detail pane")
     presses = 0
     while presses < MAX_TABS and inside(QApplication.focusWidget(), detail):
         d.key(Qt.Key.Key_Tab)
         presses += 1
     left = not inside(QApplication.focusWidget(), detail)
-    d.checkpoint("detail-tab", tab_presses=presses, left_pane=left)
+    d.checkpoint("detail-tab", tab_presses=presses, left_pane=left, opened_by_enter=opened)
     yield
 
     # The injection checklist, by its shortcut, for the code on screen.

@@ -83,13 +83,13 @@ def test_up_down_move_in_results_from_the_search_field(
 
 
 def _tab_to_link(window: MainWindow, qtbot: QtBot, text: str) -> None:
-    """Tab through the detail pane's links until ``text`` is the focused one."""
+    """Move through the detail pane's links (L: next link) until ``text`` is selected."""
     window.detail.setFocus()
     for _ in range(200):
-        qtbot.keyClick(window.detail, Qt.Key.Key_Tab)
+        qtbot.keyClick(window.detail, window.detail.NEXT_LINK_KEY)
         if window.detail.textCursor().selectedText() == text:
             return
-    raise AssertionError(f"no link {text!r} reachable with Tab")
+    raise AssertionError(f"no link {text!r} reachable with the link key")
 
 
 def test_cross_reference_link_then_back_and_forward(main_window: MainWindow, qtbot: QtBot) -> None:
