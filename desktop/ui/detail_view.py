@@ -260,6 +260,8 @@ def _describe_href(href: str) -> str:
         return f"Opens {target[1]} ({target[0]})"
     if href.startswith(f"{CHECKLIST_SCHEME}:"):
         return "Opens the injection checklist"
+    if href.startswith(f"{EXPAND_SCHEME}:"):
+        return "Opens or closes the list under this heading"
     return ""
 
 
@@ -404,12 +406,17 @@ class DetailView(QTextBrowser):
         else:
             before = [s for s in links if s.start < here]
             span = before[-1] if before else links[-1]
+        self.select_link(span)
+        return span
+
+    def select_link(self, span: detail_accessible.LinkSpan) -> None:
+        """Select the link ``span`` (Enter opens it) and tell assistive technology."""
+        cursor = self.textCursor()
         cursor.setPosition(span.start)
         cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
         self.accessible_tree.announce_focus(span)
-        return span
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -439,6 +446,11 @@ class DetailView(QTextBrowser):
         scroll = self.verticalScrollBar().value()
         self._render()
         self.verticalScrollBar().setValue(scroll)
+        # The keyboard stays on the same "(show)"/"(hide)" link, and a reader hears it.
+        href = f"{EXPAND_SCHEME}:{quote(section)}"
+        span = next((s for s in self.links() if s.href == href), None)
+        if span is not None and self.hasFocus():
+            self.select_link(span)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -43,7 +43,7 @@ def test_tab_leaves_the_pane_at_once(
     pane: tuple[QWidget, DetailView, QLineEdit], qtbot: QtBot
 ) -> None:
     _box, view, after = pane
-    assert len(view.links()) > 100  # the 96372 page: Qt's Tab would visit every one
+    assert len(view.links()) > 10  # the 96372 page: Qt's Tab would visit every one
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is after
@@ -62,10 +62,13 @@ def test_link_keys_walk_the_links_and_wrap(
     qtbot.keyClick(view, view.NEXT_LINK_KEY, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(view, view.NEXT_LINK_KEY, Qt.KeyboardModifier.ShiftModifier)
     assert view.current_link() == links[-1]  # wrapped round
+    code_link = next(s for s in reversed(links) if parse_code_url(QUrl(s.href)))
+    while view.current_link() != code_link:
+        qtbot.keyClick(view, view.NEXT_LINK_KEY, Qt.KeyboardModifier.ShiftModifier)
     with qtbot.waitSignal(view.code_activated) as opened:
         qtbot.keyClick(view, Qt.Key.Key_Return)
-    target = parse_code_url(QUrl(links[-1].href))
-    assert target is not None and target[1] == links[-1].text
+    target = parse_code_url(QUrl(code_link.href))
+    assert target is not None and target[1] == code_link.text
     assert opened.args == list(target)
 
 

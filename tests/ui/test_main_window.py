@@ -66,8 +66,12 @@ def test_down_and_enter_open_the_first_result(main_window: MainWindow, qtbot: Qt
     assert "Billing unit" in page and "1,000 mcg" in page
     assert main_window.history.current == ("HCPCS", "J3420")
     assert [(r.system, r.code) for r in main_window.user.recents()] == [("HCPCS", "J3420")]
-    # Typing goes on in the search field: the focus never left it.
+    # The focus follows into the list (a screen reader reads the row); typing there
+    # goes on in the search field.
+    assert QApplication.focusWidget() is main_window.results_view
+    qtbot.keyClick(main_window.results_view, Qt.Key.Key_X)
     assert QApplication.focusWidget() is main_window.search_field
+    assert main_window.search_field.text().endswith("x")
 
 
 def test_up_down_move_in_results_from_the_search_field(

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.reference.search import SYSTEMS, SearchResponse, clean_query
+from desktop.ui.accessible import make_radio
 from desktop.ui.results_delegate import ResultsDelegate
 from desktop.ui.results_model import ResultRow, ResultsModel, Role
 
@@ -102,6 +103,7 @@ class SearchPanel(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             button.setAutoRaise(False)
+            make_radio(button)  # one of four, only one on: read as a radio group
             chips.addWidget(button)
             self.system_buttons.append(button)
             action.toggled.connect(lambda on, b=button: _mark_chip(b, on, self.palette()))
@@ -118,7 +120,8 @@ class SearchPanel(QWidget):
         self.notice_label = QLabel(self.notice)
         self.notice_label.setObjectName("noticeLabel")
         self.notice_label.setWordWrap(True)
-        self.notice_label.setAccessibleName("Search notice")
+        # No fixed accessible name: it would replace the text ("No results for ...").
+        self.notice_label.setAccessibleDescription("Search notice")
         self.suggestions_box = QHBoxLayout()
         self.suggestion_buttons: list[QPushButton] = []
         notice_layout = QVBoxLayout(self.notice)
