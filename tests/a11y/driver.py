@@ -270,7 +270,11 @@ def scenario(d: Driver, window: Any) -> Iterator[None]:
             d.key(Qt.Key.Key_N)
         elif step.kind == "drug_dose":
             d.key(Qt.Key.Key_Return)  # to the drug search
+            editor = dock.drug_editor
+            answered: list[str] = []
+            editor._controller().answered.connect(lambda q, _r, seen=answered: seen.append(q))
             d.type(DRUG_QUERY)
+            d.wait_until(lambda seen=answered: DRUG_QUERY in seen, "the drug search's answer")
             d.key(Qt.Key.Key_Down)  # into the drug list
             d.key(Qt.Key.Key_Return)  # choose: focus goes to the dose
             d.type("abc")

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pyatspi
-from gi.repository import GLib
+from gi.repository import Atspi, GLib
 
 APP_NAME = "QuickRef"
 MAX_DEPTH = 40
@@ -97,6 +97,9 @@ def find_app():
     for i in range(safe(lambda: desktop.childCount, 0) or 0):
         app = safe(lambda i=i: desktop.getChildAtIndex(i))
         if app is not None and (safe(lambda app=app: app.name, "") or "") == APP_NAME:
+            # Read what the app says now, not libatspi's copy of what it said before.
+            safe(lambda app=app: app.set_cache_mask(Atspi.Cache.NONE))
+            safe(app.clear_cache)
             return app
     return None
 

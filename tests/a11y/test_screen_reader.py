@@ -61,7 +61,6 @@ def test_the_walk_completes(atspi: Session) -> None:
     assert atspi.at("start").tree.get("role") == "application"
 
 
-@NOT_YET
 def test_every_control_is_named(atspi: Session) -> None:
     unnamed = set()
     for cp in atspi.checkpoints.values():
@@ -69,6 +68,8 @@ def test_every_control_is_named(atspi: Session) -> None:
             role, states = node.get("role", ""), node.get("states", [])
             if role in ITEM_ROLES or not (role in CONTROL_ROLES or "focusable" in states):
                 continue
+            if role not in CONTROL_ROLES and "showing" not in states:
+                continue  # a hidden, empty label (the banner's when no message) says nothing
             if role == "combo box":
                 continue  # named by its label: test_combo_boxes_are_labelled
             if not norm(node.get("name", "")):
@@ -76,7 +77,6 @@ def test_every_control_is_named(atspi: Session) -> None:
     assert not unnamed, sorted(unnamed)
 
 
-@NOT_YET
 def test_combo_boxes_are_labelled(atspi: Session) -> None:
     """On Linux a combo box's name is its value; Orca names it by its label relation."""
     combos = find(atspi.at("dose-units").tree, "combo box")
@@ -95,7 +95,6 @@ def test_combo_boxes_are_labelled(atspi: Session) -> None:
             assert norm(popup["name"]), "the combo box's list of choices has no name"
 
 
-@NOT_YET
 def test_every_visible_label_is_heard(atspi: Session) -> None:
     """A label's text reaches the reader: no fixed accessible name replaces it."""
     hidden = []
@@ -107,7 +106,6 @@ def test_every_visible_label_is_heard(atspi: Session) -> None:
     assert not hidden, hidden
 
 
-@NOT_YET
 def test_no_layout_markers_or_double_punctuation(atspi: Session) -> None:
     bad = set()
     for cp in atspi.checkpoints.values():
@@ -127,7 +125,7 @@ def test_detail_pane_exposes_its_links(atspi: Session) -> None:
     assert [norm(link["name"]) for link in links] == anchors
     for link in links:
         assert "focusable" in link["states"], link["name"]
-        assert link["description"].startswith("Opens "), link
+        assert link["description"].startswith("Opens "), link  # what Enter does
 
 
 def test_links_have_their_own_keys_and_say_so(atspi: Session) -> None:
@@ -146,7 +144,6 @@ def test_tab_leaves_the_detail_pane(atspi: Session) -> None:
     assert facts["tab_presses"] <= MAX_TABS_OUT_OF_DETAIL
 
 
-@NOT_YET
 def test_code_system_filters_are_one_radio_group(atspi: Session) -> None:
     tree = atspi.at("start").tree
     radios = [n for n in find(tree, "radio button") if n["name"].startswith("Show ")]
@@ -155,7 +152,6 @@ def test_code_system_filters_are_one_radio_group(atspi: Session) -> None:
     assert not [n for n in find(tree, "check box") if n["name"].startswith("Show ")]
 
 
-@NOT_YET
 def test_mark_done_exposes_its_state(atspi: Session) -> None:
     buttons = [
         n
@@ -167,7 +163,6 @@ def test_mark_done_exposes_its_state(atspi: Session) -> None:
     assert "checked" in buttons[0]["states"]  # step 1 was just ticked
 
 
-@NOT_YET
 def test_search_answers_are_announced(atspi: Session) -> None:
     none = atspi.at("no-results")
     assert announced(none, r"No results for"), announcements(none)
@@ -176,7 +171,6 @@ def test_search_answers_are_announced(atspi: Session) -> None:
     assert announced(found, rf"\b{rows} results?\b"), announcements(found)
 
 
-@NOT_YET
 def test_checklist_changes_are_announced(atspi: Session) -> None:
     tick = atspi.at("tick")
     assert announced(tick, r"\b1 of 13 steps done"), announcements(tick)
@@ -192,7 +186,6 @@ def test_checklist_changes_are_announced(atspi: Session) -> None:
     assert announced(units, r"\b\d+ billing units? of J\d{4}"), announcements(units)
 
 
-@NOT_YET
 def test_completion_is_announced_and_focus_goes_to_the_lines(atspi: Session) -> None:
     cp = atspi.at("completed")
     lines = cp.driver["lines"]
@@ -202,7 +195,6 @@ def test_completion_is_announced_and_focus_goes_to_the_lines(atspi: Session) -> 
     assert any(role in ("table", "table cell") for role, _ in focus_events(cp)), cp.events
 
 
-@NOT_YET
 def test_focus_follows_the_task(atspi: Session) -> None:
     assert atspi.at("lookup").driver["focus_after_down"]["object"] == "results"
     assert atspi.at("reopen").driver["focus_in_dock"]
