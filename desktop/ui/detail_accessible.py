@@ -1,3 +1,6 @@
+# PySide's stubs declare child(), focusChild(), childAt(), object() and window() as never
+# None, but Qt's C++ API returns nullptr for "none" and the AT-SPI bridge relies on it.
+# mypy: disable-error-code="override"
 """What assistive technology gets from the detail pane: a document of headings,
 paragraphs and links, in plain words.
 
@@ -31,7 +34,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAccessibleWidget, QTextBrowser, QWidget
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 # What a reader must not be given: paragraph and line separators Qt keeps in its raw
 # text, the object replacement character, and no-break spaces (spoken as they are).
@@ -254,7 +257,7 @@ class LinkNode(_Node):
 class DetailTree:
     """The page's accessible nodes for one detail view, rebuilt after each render."""
 
-    def __init__(self, view: QTextBrowser, describe: Any) -> None:
+    def __init__(self, view: QTextBrowser, describe: Callable[[str], str]) -> None:
         self.view: QTextBrowser | None = view
         self.describe = describe  # href -> words, e.g. "Opens 96373 (CPT)"
         self.alive = True
