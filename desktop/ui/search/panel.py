@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.reference.search import SYSTEMS, SearchResponse, clean_query
+from desktop.ui import colours
 from desktop.ui.accessible import make_radio
 from desktop.ui.results_delegate import ResultsDelegate
 from desktop.ui.results_model import ResultRow, ResultsModel, Role
@@ -46,15 +47,11 @@ def _mark_chip(button: QToolButton, checked: bool, palette: QPalette) -> None:
     button.setFont(font)
     chip = QPalette(palette)
     if checked:
+        # The selection pair made readable (Qt's white on its selection blue is 3.6:1).
+        fore, back = colours.selected(palette)
         for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-            chip.setColor(
-                group, QPalette.ColorRole.Button, palette.color(QPalette.ColorRole.Highlight)
-            )
-            chip.setColor(
-                group,
-                QPalette.ColorRole.ButtonText,
-                palette.color(QPalette.ColorRole.HighlightedText),
-            )
+            chip.setColor(group, QPalette.ColorRole.Button, back)
+            chip.setColor(group, QPalette.ColorRole.ButtonText, fore)
     button.setPalette(chip)
     button.setBackgroundRole(QPalette.ColorRole.Button)
 
