@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -67,6 +67,37 @@ def plain_text(text: str) -> str:
     doc = QTextDocument()
     doc.setHtml(text.replace("<br>", " ").replace("<li>", " "))
     return " ".join(doc.toPlainText().split())
+
+
+class Announcer(QObject):
+    """Announces only the last of a burst (results as each key is typed, units as a
+    dose is typed): a polite reader would otherwise say every stale count in turn."""
+
+    SETTLE_MS = 400
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.SETTLE_MS)
+        self._timer.timeout.connect(self._say)
+        self._pending: tuple[QObject, str] | None = None
+
+    def say(self, source: QObject, message: str) -> None:
+        if not QAccessible.isActive():
+            return
+        self._pending = (source, message)
+        self._timer.start()
+
+    def busy(self) -> bool:
+        """Whether an announcement is waiting for the burst to settle."""
+        return self._timer.isActive()
+
+    def _say(self) -> None:
+        if self._pending is not None:
+            source, message = self._pending
+            self._pending = None
+            announce(source, message)
 
 
 class RadioButtonAccessible(QAccessibleWidget):

@@ -25,6 +25,8 @@ from PySide6.QtGui import QKeyEvent, QTextDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QTextBrowser, QWidget
 
+from desktop.ui.accessible import Announcer
+
 CHECKPOINT_TIMEOUT_MS = 90_000
 WAIT_TIMEOUT_MS = 20_000
 SCREEN = (1366, 768)
@@ -68,6 +70,17 @@ class Driver:
     def checkpoint(self, name: str, **facts: Any) -> None:
         """Tell the reader the app is idle at ``name``; wait for it to read the tree."""
         QApplication.processEvents()
+        # Announcements wait for a burst of changes to settle; let them go out first.
+        self.wait_until(
+            lambda: (
+                not any(
+                    a.busy()
+                    for w in QApplication.topLevelWidgets()
+                    for a in w.findChildren(Announcer)
+                )
+            ),
+            "pending announcements",
+        )
         self.n += 1
         stem = f"{self.n:02d}-{name}"
         focus = QApplication.focusWidget()

@@ -29,7 +29,7 @@ from desktop.records.checklist import Checklists, DrugDose
 from desktop.reference.search import SearchEngine, SearchResponse
 from desktop.reference.store import CodeSummary
 from desktop.reference.units import UnitError
-from desktop.ui.accessible import announce, name_clear_button, plain_text
+from desktop.ui.accessible import Announcer, name_clear_button, plain_text
 from desktop.ui.checklist.dose_text import dose_warning, split_dose
 from desktop.ui.checklist.models import DrugResultsModel
 from desktop.ui.search.controller import SearchController
@@ -105,6 +105,7 @@ class DrugDoseEditor(QWidget):
         self.units_label.setWordWrap(True)
         self.units_label.setAccessibleDescription("Billing units")
         self._said_units = ""
+        self._announcer = Announcer(self)  # the units as a dose is typed: the last one
         self.record = QPushButton("&Record drug and dose", self)
         self.record.setMinimumHeight(BIG_BUTTON_HEIGHT)
         self.record.setAccessibleName("Record drug and dose")
@@ -304,4 +305,4 @@ class DrugDoseEditor(QWidget):
         text = plain_text(self.units_label.text())
         if self.code is not None and text != self._said_units:
             self._said_units = text
-            announce(self.units_label, text)
+            self._announcer.say(self.units_label, text)

@@ -30,7 +30,7 @@ from desktop.records.store import UserDataError, UserStore
 from desktop.reference.search import SearchEngine, SearchResponse, clean_query
 from desktop.reference.store import CodeRecord, ReferenceDataError, ReferenceStore
 from desktop.session import LicensedLoader, LicensedText, ReferenceSession, no_licensed_text
-from desktop.ui.accessible import announce
+from desktop.ui.accessible import Announcer, announce
 from desktop.ui.detail_view import DetailView
 from desktop.ui.main_window import state
 from desktop.ui.main_window.actions import Act, build_actions
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("QuickRefMainWindow")
         self.setAccessibleName("QuickRef")
         self.search = SearchController(session.engine, self)
+        self._announcer = Announcer(self)  # search answers: the last of a burst
         self._build_widgets()
         self.actions_by_id = build_actions(self, self._slots())
         self._build_menus()
@@ -299,7 +300,7 @@ class MainWindow(QMainWindow):
         else:
             self._soft_selection = False
             self.detail.show_no_match(self.notice_label.text())
-        announce(self.results_view, self._answer_words(response, len(rows)))
+        self._announcer.say(self.results_view, self._answer_words(response, len(rows)))
         self.results_updated.emit(query)
 
     def _answer_words(self, response: SearchResponse, count: int) -> str:
