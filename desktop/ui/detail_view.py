@@ -276,6 +276,8 @@ def empty_html(palette: QPalette) -> str:
         "<tr><td><b>Ctrl+C</b></td><td>copy the code</td></tr>"
         "<tr><td><b>Ctrl+D</b></td><td>pin or unpin the code</td></tr>"
         "<tr><td><b>Alt+Left</b>, <b>Alt+Right</b></td><td>back, forward</td></tr>"
+        "<tr><td><b>L</b>, <b>Shift+L</b>, <b>Enter</b></td>"
+        "<td>in this pane: next, previous link, open it (Tab leaves the pane)</td></tr>"
         "<tr><td><b>Esc</b></td><td>clear the search</td></tr>"
         "<tr><td><b>Ctrl+Shift+L</b></td><td>injection checklist</td></tr>"
         "<tr><td><b>Space</b>, <b>Y</b>, <b>N</b></td><td>tick a step, answer yes or no</td></tr>"
