@@ -37,6 +37,9 @@ DEBIAN_PACKAGES = [
     "libxcb-shape0", "libxcb-render-util0", "libxcb-image0", "libxcb-randr0",
     "libxcb-xinerama0", "libxcb-xkb1", "fonts-dejavu-core", "xvfb", "xauth",
     "desktop-file-utils", "util-linux", "binutils",
+    # The screen-reader tests (tests/a11y): the AT-SPI bus and registry, a D-Bus session,
+    # and pyatspi for the system Python that plays the screen reader.
+    "at-spi2-core", "python3-pyatspi", "dbus", "dbus-x11",
 ]  # fmt: skip
 
 

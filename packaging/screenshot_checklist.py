@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             break
         if step.kind == "tick":
             run.tick(step.key)
+        elif step.kind == "choice":
+            run.choose(step.key, "medicare" if step.key == "payer" else step.options[0][0])
         else:
             run.answer(step.key, False)
     dock._set_run(run)  # refresh the view on the drug step, the first one open
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         settle(0.05)
     editor.set_code("J3420", single_dose=True)
     editor.dose.setText("1000 mcg")
+    editor.discarded.setText("0")  # Medicare, single-dose: nothing discarded (JZ)
     dock.why_button.setChecked(True)
     settle()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.reference.billing.claim import ClaimError, ClaimResult, check_claim
 from desktop.reference.store import ReferenceDataError, ReferenceStore
+from desktop.ui.accessible import announce
 
 CodeRole = Qt.ItemDataRole.UserRole + 1
 SystemRole = Qt.ItemDataRole.UserRole + 2
@@ -58,7 +59,8 @@ class CheckPanel(QDialog):
         self.check_button.setDefault(True)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Check result")
+        # A label keeps its text as its accessible name (a fixed name would hide it).
+        self.status.setAccessibleDescription("Check result")
         self.model = QStandardItemModel(self)
         self.view = QListView(self)
         self.view.setModel(self.model)
@@ -102,6 +104,7 @@ class CheckPanel(QDialog):
             result = check_claim(self._store(), self.lines.toPlainText(), payer=payer)
         except (ClaimError, ReferenceDataError) as exc:
             self.status.setText(str(exc))
+            announce(self.status, str(exc), assertive=True)
             return
         self.last_result = result
         counts = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITY_WORDS}
@@ -117,6 +120,7 @@ class CheckPanel(QDialog):
             if result.findings
             else f"{len(result.lines)} lines ({lines}): no findings."
         )
+        announce(self.status, self.status.text())
         systems = {x.code: x.system for x in result.lines}
         for f in result.findings:
             item = QStandardItem(f"{SEVERITY_WORDS[f.severity]}: {f.message}  [{f.source}]")

@@ -15,10 +15,11 @@ from html import escape
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from desktop.reference.store import ChecklistTemplate, CodeRecord, CodeSummary, CrossRef, Mue
+from desktop.ui import colours, detail_accessible
 
 CODE_SCHEME = "code"
 CHECKLIST_SCHEME = "checklist"
@@ -102,32 +103,21 @@ def _status_text(rec: CodeRecord) -> str:
 
 
 def _css(palette: QPalette) -> str:
-    base = palette.color(QPalette.ColorRole.Base)
-
-    def c(role: QPalette.ColorRole) -> str:
-        # Rich text drops alpha (Qt's placeholder colour is the text colour at half
-        # alpha): blend it over the background instead.
-        col = palette.color(role)
-        a = col.alphaF()
-        if a >= 1.0:
-            return col.name()
-        mixed = QColor.fromRgbF(
-            col.redF() * a + base.redF() * (1 - a),
-            col.greenF() * a + base.greenF() * (1 - a),
-            col.blueF() * a + base.blueF() * (1 - a),
-        )
-        return mixed.name()
-
-    r = QPalette.ColorRole
+    """The page's colours: palette roles paired and made readable by :mod:`colours`."""
+    body, _base = colours.text(palette)
+    quiet, _ = colours.quiet(palette)
+    link, _ = colours.link(palette)
+    warn_fg, warn_bg = colours.warning(palette)
+    _, box = colours.boxed(palette)
     return (
-        f"body {{ color: {c(r.Text)}; }}"
-        f"a {{ color: {c(r.Link)}; }}"
+        f"body {{ color: {body.name()}; }}"
+        f"a {{ color: {link.name()}; }}"
         f"h1 {{ margin-bottom: 2px; }}"
         f"h3 {{ margin-top: 14px; margin-bottom: 4px; }}"
-        f".quiet {{ color: {c(r.PlaceholderText)}; }}"
-        f".warn {{ background-color: {c(r.WindowText)}; color: {c(r.Window)};"
+        f".quiet {{ color: {quiet.name()}; }}"
+        f".warn {{ background-color: {warn_bg.name()}; color: {warn_fg.name()};"
         " font-weight: bold; }"
-        f".licensed {{ background-color: {c(r.AlternateBase)}; }}"
+        f".licensed {{ background-color: {box.name()}; }}"
         "td { padding: 1px 8px 1px 0; vertical-align: top; }"
     )
 
@@ -282,6 +272,18 @@ def record_html(
     return "".join(parts)
 
 
+def _describe_href(href: str) -> str:
+    """What a link opens, in words (the link's accessible description)."""
+    target = parse_code_url(QUrl(href))
+    if target is not None:
+        return f"Opens {target[1]} ({target[0]})"
+    if href.startswith(f"{CHECKLIST_SCHEME}:"):
+        return "Opens the injection checklist"
+    if href.startswith(f"{EXPAND_SCHEME}:"):
+        return "Opens or closes the list under this heading"
+    return ""
+
+
 def empty_html(palette: QPalette) -> str:
     return (
         f"<html><head><style>{_css(palette)}</style></head><body>"
@@ -293,6 +295,8 @@ def empty_html(palette: QPalette) -> str:
         "<tr><td><b>Ctrl+C</b></td><td>copy the code</td></tr>"
         "<tr><td><b>Ctrl+D</b></td><td>pin or unpin the code</td></tr>"
         "<tr><td><b>Alt+Left</b>, <b>Alt+Right</b></td><td>back, forward</td></tr>"
+        "<tr><td><b>L</b>, <b>Shift+L</b>, <b>Enter</b></td>"
+        "<td>in this pane: next, previous link, open it (Tab leaves the pane)</td></tr>"
         "<tr><td><b>Esc</b></td><td>clear the search</td></tr>"
         "<tr><td><b>Ctrl+Shift+L</b></td><td>injection checklist</td></tr>"
         "<tr><td><b>Space</b>, <b>Y</b>, <b>N</b></td><td>tick a step, answer yes or no</td></tr>"
@@ -314,17 +318,32 @@ def no_match_html(palette: QPalette, message: str) -> str:
 
 
 class DetailView(QTextBrowser):
-    """Shows one code. Emits what the user activated; opens nothing by itself."""
+    """Shows one code. Emits what the user activated; opens nothing by itself.
+
+    Keyboard: the pane takes the focus like any control and Tab leaves it (Qt's own
+    Tab-through-every-link is off: 96372 has 166 links). L and Shift+L move to the next
+    and previous link, Enter or Space opens the selected link. Assistive technology
+    gets the page as headings, paragraphs and links (:mod:`desktop.ui.detail_accessible`).
+    """
 
     code_activated = Signal(str, str)  # system, code
     checklist_activated = Signal(str)  # template id
 
+    NEXT_LINK_KEY = Qt.Key.Key_L
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        detail_accessible.install()
+        self.accessible_tree = detail_accessible.DetailTree(self, _describe_href)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setObjectName("detail")
         self.setAccessibleName("Code details")
+        self.setWhatsThis(
+            "The open code. L and Shift+L: next and previous link; Enter: open the link; "
+            "Tab: leave the pane."
+        )
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -381,6 +400,68 @@ class DetailView(QTextBrowser):
                 record_html(rec, palette, templates, licensed, pinned, mue, expanded=self._expanded)
             )
         self.verticalScrollBar().setValue(0)
+        self.accessible_tree.rebuild()
+
+    # ------------------------------------------------------------------ keyboard
+
+    def links(self) -> list[detail_accessible.LinkSpan]:
+        """The page's links in document order."""
+        return self.accessible_tree.links
+
+    def current_link(self) -> detail_accessible.LinkSpan | None:
+        """The link the pane's selection is on, if any."""
+        return self.accessible_tree.current_link()
+
+    def move_to_link(self, step: int) -> detail_accessible.LinkSpan | None:
+        """Select the next (``step`` 1) or previous (-1) link, wrapping round; say which."""
+        links = self.links()
+        if not links:
+            return None
+        cursor = self.textCursor()
+        here = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
+        if step > 0:
+            after = [
+                s
+                for s in links
+                if s.start > here or (not cursor.hasSelection() and s.start == here)
+            ]
+            span = after[0] if after else links[0]
+        else:
+            before = [s for s in links if s.start < here]
+            span = before[-1] if before else links[-1]
+        self.select_link(span)
+        return span
+
+    def select_link(self, span: detail_accessible.LinkSpan) -> None:
+        """Select the link ``span`` (Enter opens it) and tell assistive technology."""
+        cursor = self.textCursor()
+        cursor.setPosition(span.start)
+        cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        self.accessible_tree.announce_focus(span)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == self.NEXT_LINK_KEY and mods in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        ):
+            self.move_to_link(-1 if mods == Qt.KeyboardModifier.ShiftModifier else 1)
+            return
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+            and mods == Qt.KeyboardModifier.NoModifier
+        ):
+            span = self.current_link()
+            if span is not None:
+                self.anchorClicked.emit(QUrl(span.href))  # as a click on it would
+                return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab leave the pane (links have their own keys: L, Shift+L)."""
+        return QWidget.focusNextPrevChild(self, next)
 
     def toggle_section(self, section: str) -> None:
         """Show or hide a collapsed section, keeping the place on the page."""
@@ -388,6 +469,11 @@ class DetailView(QTextBrowser):
         scroll = self.verticalScrollBar().value()
         self._render()
         self.verticalScrollBar().setValue(scroll)
+        # The keyboard stays on the same "(show)"/"(hide)" link, and a reader hears it.
+        href = f"{EXPAND_SCHEME}:{quote(section)}"
+        span = next((s for s in self.links() if s.href == href), None)
+        if span is not None and self.hasFocus():
+            self.select_link(span)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

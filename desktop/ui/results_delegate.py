@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.ui import colours
 from desktop.ui.results_model import ResultsModel, Role
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -67,9 +68,10 @@ class ResultsDelegate(QStyledItemDelegate):
         painter.save()
         if _section_starts(index):
             head = QRect(rect.left(), rect.top(), rect.width(), fm.height() + 2 * PAD)
-            painter.fillRect(head, palette.color(QPalette.ColorRole.AlternateBase))
+            head_fg, head_bg = colours.section(palette)
+            painter.fillRect(head, head_bg)
             painter.setFont(fonts.bold)
-            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            painter.setPen(head_fg)
             painter.drawText(
                 head.adjusted(PAD, 0, -PAD, 0),
                 int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
@@ -81,9 +83,8 @@ class ResultsDelegate(QStyledItemDelegate):
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
 
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        text = palette.color(text_role)
-        quiet = text if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        text = (colours.selected if selected else colours.text)(palette)[0]
+        quiet = text if selected else colours.quiet(palette)[0]
         inner = rect.adjusted(PAD, PAD, -PAD, -PAD)
         line1 = QRect(inner.left(), inner.top(), inner.width(), fm.height())
         line2 = QRect(inner.left(), line1.bottom() + PAD, inner.width(), fm.height())
@@ -132,24 +133,20 @@ class ResultsDelegate(QStyledItemDelegate):
         center = int(Qt.AlignmentFlag.AlignCenter)
         warn = mark not in ("billable", "not billable", "pinned", "modifier")
         if selected:
-            fg = palette.color(QPalette.ColorRole.HighlightedText)
-            painter.setPen(fg)
+            painter.setPen(colours.selected(palette)[0])
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(0, 0, -1, -1), 4, 4)
             painter.drawText(rect, center, mark)
             return
         if warn:
+            fg, bg = colours.warning(palette)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(palette.color(QPalette.ColorRole.WindowText))
+            painter.setBrush(bg)
             painter.drawRoundedRect(rect, 4, 4)
-            painter.setPen(palette.color(QPalette.ColorRole.Window))
+            painter.setPen(fg)
         else:
-            role = (
-                QPalette.ColorRole.Link
-                if mark in ("billable", "pinned")
-                else QPalette.ColorRole.PlaceholderText
-            )
-            painter.setPen(palette.color(role))
+            pair = colours.link if mark in ("billable", "pinned") else colours.quiet
+            painter.setPen(pair(palette)[0])
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(0, 0, -1, -1), 4, 4)
         painter.drawText(rect, center, mark)

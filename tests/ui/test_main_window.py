@@ -66,8 +66,12 @@ def test_down_and_enter_open_the_first_result(main_window: MainWindow, qtbot: Qt
     assert "Billing unit" in page and "1,000 mcg" in page
     assert main_window.history.current == ("HCPCS", "J3420")
     assert [(r.system, r.code) for r in main_window.user.recents()] == [("HCPCS", "J3420")]
-    # Typing goes on in the search field: the focus never left it.
+    # The focus follows into the list (a screen reader reads the row); typing there
+    # goes on in the search field.
+    assert QApplication.focusWidget() is main_window.results_view
+    qtbot.keyClick(main_window.results_view, Qt.Key.Key_X)
     assert QApplication.focusWidget() is main_window.search_field
+    assert main_window.search_field.text().endswith("x")
 
 
 def test_up_down_move_in_results_from_the_search_field(
@@ -83,13 +87,13 @@ def test_up_down_move_in_results_from_the_search_field(
 
 
 def _tab_to_link(window: MainWindow, qtbot: QtBot, text: str) -> None:
-    """Tab through the detail pane's links until ``text`` is the focused one."""
+    """Move through the detail pane's links (L: next link) until ``text`` is selected."""
     window.detail.setFocus()
     for _ in range(200):
-        qtbot.keyClick(window.detail, Qt.Key.Key_Tab)
+        qtbot.keyClick(window.detail, window.detail.NEXT_LINK_KEY)
         if window.detail.textCursor().selectedText() == text:
             return
-    raise AssertionError(f"no link {text!r} reachable with Tab")
+    raise AssertionError(f"no link {text!r} reachable with the link key")
 
 
 def test_cross_reference_link_then_back_and_forward(main_window: MainWindow, qtbot: QtBot) -> None:

@@ -3,11 +3,18 @@ one)."""
 
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from desktop.reference.store import ChecklistStep
+from desktop.ui.accessible import make_radio
 from desktop.ui.checklist.drug_editor import BIG_BUTTON_HEIGHT
+
+# A long answer goes on more lines, so the page never widens the dock (a stacked page's
+# width is that of its widest page, whichever is shown).
+BUTTON_CHARS = 36
 
 
 class ChoicePage(QWidget):
@@ -35,10 +42,11 @@ class ChoicePage(QWidget):
             self.buttons = []
             self._values = [v for v, _ in step.options]
             for i, (v, label) in enumerate(step.options, 1):
-                b = QPushButton(f"{label}  ({i})", self)
+                b = QPushButton(textwrap.fill(f"{label}  ({i})", BUTTON_CHARS), self)
                 b.setCheckable(True)
                 b.setMinimumHeight(BIG_BUTTON_HEIGHT)
                 b.setAccessibleName(f"Answer: {label}")
+                make_radio(b)  # one answer of several: read as radio buttons
                 b.clicked.connect(lambda _on=False, val=v: self.chosen.emit(val))
                 self._layout.insertWidget(i - 1, b)
                 self.buttons.append(b)

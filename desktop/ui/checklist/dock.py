@@ -34,6 +34,7 @@ from desktop.records.store import UserDataError
 from desktop.reference.search import SearchEngine
 from desktop.reference.store import ChecklistStep, ReferenceDataError
 from desktop.reference.units import UnitError
+from desktop.ui.accessible import announce, item_check_changed
 from desktop.ui.checklist.banner import Banner
 from desktop.ui.checklist.drug_editor import BIG_BUTTON_HEIGHT
 from desktop.ui.checklist.models import ChecklistModel, StatusRole
@@ -107,10 +108,12 @@ class ChecklistDock(QDockWidget):
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.title.linkActivated.connect(self._link)
-        self.title.setAccessibleName("Checklist title")
+        # Labels keep their text as their accessible name (a fixed name would hide it).
+        self.title.setAccessibleDescription("Checklist")
         self.progress_label = QLabel(page)
         self.progress_label.setWordWrap(True)
-        self.progress_label.setAccessibleName("Progress")
+        self.progress_label.setAccessibleDescription("Progress")
+        self._said_progress: tuple[int, str] = (0, "")  # (run id, words) last announced
         self.progress = QProgressBar(page)
         self.progress.setTextVisible(False)
         self.progress.setAccessibleName("Progress")
@@ -481,6 +484,7 @@ class ChecklistDock(QDockWidget):
         if self.banner.isVisible() and self.banner.kind == "Not saved":
             self.banner.clear()
         self._sync()
+        item_check_changed(self.view, self.model.row_of(key))  # readers hear the tick
         return True
 
     def _em_toggled(self, on: bool) -> None:
@@ -511,8 +515,9 @@ class ChecklistDock(QDockWidget):
         index = self.view.currentIndex()
         status = str(self.model.data(index, StatusRole))
         self.step_panel.show_step(run, step, index.row(), status)
-        # The drug step needs the room: the list keeps its few rows, the editor the rest.
-        drug = step.kind == "drug_dose"
+        # The drug and vaccines steps need the room: the list keeps its few rows, the
+        # editor (or the product list) the rest.
+        drug = step.kind in ("drug_dose", "vaccines")
         self._run_layout.setStretchFactor(self.view, 2 if drug else 3)
         self._run_layout.setStretchFactor(self.step_scroll, 3 if drug else 2)
         QTimer.singleShot(0, self, lambda: self.view.scrollTo(self.view.currentIndex()))
@@ -532,7 +537,11 @@ class ChecklistDock(QDockWidget):
         self.title.setText(f"<b>{t.title}</b> · <a href='{t.system}:{t.code}'>{t.code}</a>")
         missing = len(run.missing_required())
         need = "all required steps done" if missing == 0 else f"{missing} required to go"
-        self.progress_label.setText(f"{run.progress_text} steps done · {need}")
+        progress = f"{run.progress_text} steps done · {need}"
+        self.progress_label.setText(progress)
+        if self._said_progress[0] == id(run) and self._said_progress[1] != progress:
+            announce(self.progress_label, progress)  # a step ticked or answered
+        self._said_progress = (id(run), progress)
         self.progress.setRange(0, len(run.steps))
         self.progress.setValue(run.done_count)
         self.complete_button.setEnabled(run.can_complete)
@@ -550,7 +559,18 @@ class ChecklistDock(QDockWidget):
             findings, error = (), str(exc)
         self.summary_page.show_billing(run, billing, findings, error)
         self.stack.setCurrentWidget(self.summary_page)
-        self.next_button.setFocus()
+        # The focus goes to what the run produced, the lines to bill; "Next patient" is
+        # a Tab away.
+        self.focus_page()
+        announce(self.lines_view, self.summary_page.spoken_summary(billing, findings))
+
+    def focus_page(self) -> None:
+        """Focus what the shown page is about: the lines to bill, or the steps."""
+        if self.stack.currentWidget() is self.summary_page:
+            target: QWidget = self.lines_view if self.lines_model.rowCount() else self.next_button
+        else:
+            target = self.view
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _link(self, href: str) -> None:
         system, _, code = href.partition(":")

@@ -32,6 +32,7 @@ from desktop.reference.billing.dose import packaging_of
 from desktop.reference.search import SearchEngine, SearchResponse
 from desktop.reference.store import CodeSummary
 from desktop.reference.units import UnitError
+from desktop.ui.accessible import Announcer, name_clear_button, plain_text
 from desktop.ui.checklist.dose_text import dose_warning, split_dose
 from desktop.ui.checklist.models import DrugResultsModel
 from desktop.ui.search.controller import SearchController
@@ -81,7 +82,7 @@ class DrugDoseEditor(QWidget):
         self.results_model.modelReset.connect(self._fit_results)
         self.chosen = QLabel("No drug chosen yet.", self)
         self.chosen.setWordWrap(True)
-        self.chosen.setAccessibleName("Chosen drug")
+        self.chosen.setAccessibleDescription("Chosen drug")
         self.dose = QLineEdit(self)
         self.dose.setPlaceholderText("e.g. 1 g or 1000")
         self.dose.setAccessibleName("Dose given, amount and unit")
@@ -89,6 +90,10 @@ class DrugDoseEditor(QWidget):
         self.unit = QComboBox(self)
         self.unit.addItems(UNITS)
         self.unit.setAccessibleName("Dose unit")
+        # On Linux a combo box is read by its value; its label (below) names it.
+        self.unit.view().setAccessibleName("Dose units")
+        self.unit_label = QLabel("&Unit:", self)
+        self.unit_label.setBuddy(self.unit)
         self.unit.setToolTip("The unit of a bare number in the dose field")
         self.single_dose = QCheckBox("Single-dose container (JZ / JW apply)", self)
         self.single_dose.setAccessibleName("Single-dose container")
@@ -101,13 +106,16 @@ class DrugDoseEditor(QWidget):
             field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.units_label = QLabel(self)
         self.units_label.setWordWrap(True)
-        self.units_label.setAccessibleName("Billing units")
+        self.units_label.setAccessibleDescription("Billing units")
+        self._said_units = ""
+        self._announcer = Announcer(self)  # the units as a dose is typed: the last one
         self.record = QPushButton("&Record drug and dose", self)
         self.record.setMinimumHeight(BIG_BUTTON_HEIGHT)
         self.record.setAccessibleName("Record drug and dose")
 
         dose_row = QHBoxLayout()
         dose_row.addWidget(self.dose, 1)
+        dose_row.addWidget(self.unit_label)
         dose_row.addWidget(self.unit)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -126,6 +134,7 @@ class DrugDoseEditor(QWidget):
         label = form.labelForField(dose_row)
         if isinstance(label, QLabel):
             label.setBuddy(self.dose)
+        name_clear_button(self.search, "Clear drug search")
 
         self.search.textChanged.connect(self._on_search_text)
         self.search.returnPressed.connect(self._choose_current)
@@ -284,6 +293,7 @@ class DrugDoseEditor(QWidget):
             drug = self.checked()
         except UnitError as exc:
             self.units_label.setText(str(exc))
+            self._say_units()
             return
         s = "" if drug.units == 1 else "s"
         dose = f"{format(drug.dose, 'f')} {drug.unit}"
@@ -304,3 +314,12 @@ class DrugDoseEditor(QWidget):
         for warning in warnings:
             text += f"<br><b>Check:</b> {html.escape(warning)}"
         self.units_label.setText(text)
+        self._say_units()
+
+    def _say_units(self) -> None:
+        """Say the units line when it changes and a drug is chosen (what sighted users see
+        change below the dose field as they type)."""
+        text = plain_text(self.units_label.text())
+        if self.code is not None and text != self._said_units:
+            self._said_units = text
+            self._announcer.say(self.units_label, text)

@@ -28,6 +28,12 @@ DoneRole = Qt.ItemDataRole.UserRole + 5
 StatusRole = Qt.ItemDataRole.UserRole + 6
 
 
+def sentence(text: str) -> str:
+    """``text`` ending in one full stop, question or exclamation mark (never "?.")."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!", ":")) else f"{text}."
+
+
 def step_status(run: ChecklistRun, step: ChecklistStep) -> str:
     """The second line of a step: required or optional, then its state, in words."""
     need = "Required" if step.required else "Optional"
@@ -120,7 +126,7 @@ class ChecklistModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return step.why
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"Step {n} of {len(run.steps)}: {step.label}. {step_status(run, step)}"
+            return f"Step {n} of {len(run.steps)}: {sentence(step.label)} {step_status(run, step)}"
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setPointSizeF(font.pointSizeF() * 1.1)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.records.checklist import ChecklistRun, Checklists
 from desktop.reference.search import SearchEngine
 from desktop.reference.store import ChecklistStep
+from desktop.ui.accessible import make_radio
 from desktop.ui.checklist.choice_page import ChoicePage
 from desktop.ui.checklist.drug_editor import BIG_BUTTON_HEIGHT, DrugDoseEditor
 from desktop.ui.checklist.vaccines_page import VaccinesPage
@@ -49,10 +50,11 @@ class StepPanel(QGroupBox):
         super().__init__("Current step", parent)
         self.step_label = QLabel(self)
         self.step_label.setWordWrap(True)
-        self.step_label.setAccessibleName("Current step")
+        # Labels keep their text as their accessible name (a fixed name would hide it).
+        self.step_label.setAccessibleDescription("Current step")
         self.step_need = QLabel(self)
         self.step_need.setWordWrap(True)
-        self.step_need.setAccessibleName("Current step state")
+        self.step_need.setAccessibleDescription("Current step state")
         self.why_button = QToolButton(self)
         self.why_button.setText("Why this step?")
         self.why_button.setCheckable(True)
@@ -62,7 +64,7 @@ class StepPanel(QGroupBox):
         self.why_button.toggled.connect(self._show_why)
         self.why_text = QLabel(self)
         self.why_text.setWordWrap(True)
-        self.why_text.setAccessibleName("Why this step")
+        self.why_text.setAccessibleDescription("Why this step")
         self.why_text.hide()
         for label in (self.step_label, self.step_need, self.why_text):
             # Wrapped text takes the width it is given, never widens the dock.
@@ -72,7 +74,9 @@ class StepPanel(QGroupBox):
         self.tick_page = QWidget(self)
         self.tick_button = QPushButton("Mark done  (Space)", self.tick_page)
         self.tick_button.setMinimumHeight(BIG_BUTTON_HEIGHT)
-        self.tick_button.setAccessibleName("Mark the current step done or not done")
+        # A toggle: readers say "pressed" when the step is done.
+        self.tick_button.setCheckable(True)
+        self.tick_button.setAccessibleName("Mark the current step done")
         self.tick_button.clicked.connect(self.toggle_requested)
         self.yes_no_page = QWidget(self)
         self.yes_button = QPushButton("&Yes  (Y)", self.yes_no_page)
@@ -81,6 +85,7 @@ class StepPanel(QGroupBox):
             b.setMinimumHeight(BIG_BUTTON_HEIGHT)
             b.setCheckable(True)
             b.setAccessibleName(text)
+            make_radio(b)  # yes or no, not both: read as a pair of radio buttons
         self.yes_button.clicked.connect(lambda: self.answer_requested.emit(True))
         self.no_button.clicked.connect(lambda: self.answer_requested.emit(False))
         yn_outer = QVBoxLayout(self.yes_no_page)
@@ -152,6 +157,7 @@ class StepPanel(QGroupBox):
             self.pages.setCurrentWidget(self.tick_page)
             done = run.is_done(step.key)
             self.tick_button.setText("Mark not done  (Space)" if done else "Mark done  (Space)")
+            self.tick_button.setChecked(done)
         elif step.kind == "yes_no":
             self.pages.setCurrentWidget(self.yes_no_page)
             value = run.value(step.key)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.records.checklist import Billing, ChecklistRun
 from desktop.reference.billing.claim import Finding
+from desktop.ui.accessible import announce
 
 BIG_BUTTON_HEIGHT = 40
 
@@ -62,7 +63,7 @@ class SummaryPage(QWidget):
         self._billing: Billing | None = None
         self.summary_title = QLabel(self)
         self.summary_title.setWordWrap(True)
-        self.summary_title.setAccessibleName("Summary title")
+        self.summary_title.setAccessibleDescription("Checklist summary")
         self.lines_model = QStandardItemModel(self)
         self.lines_view = QTableView(self)
         self.lines_view.setModel(self.lines_model)
@@ -85,7 +86,7 @@ class SummaryPage(QWidget):
         self.reminders = QLabel(self)
         self.reminders.setWordWrap(True)
         self.reminders.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.reminders.setAccessibleName("Reminders")
+        self.reminders.setAccessibleDescription("Reminders")
         self.reminders.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button = QPushButton("Copy &line", self)
         self.copy_button.setAccessibleName("Copy the selected line")
@@ -102,7 +103,7 @@ class SummaryPage(QWidget):
         self.next_button.clicked.connect(self.next_requested)
         self.copied_label = QLabel(self)
         self.copied_label.setWordWrap(True)
-        self.copied_label.setAccessibleName("Copy status")
+        self.copied_label.setAccessibleDescription("Copy status")
         row = QHBoxLayout()
         row.addWidget(self.copy_button)
         row.addWidget(self.copy_all_button)
@@ -161,6 +162,24 @@ class SummaryPage(QWidget):
         self.lines_view.setMinimumHeight(0)
         QTimer.singleShot(0, self, self._fit_lines)
 
+    def spoken_summary(self, billing: Billing, findings: Sequence[Finding] = ()) -> str:
+        """What a screen reader says on completion: the lines to bill, the reminders and
+        how many findings the claim check has."""
+        n = len(billing.lines)
+        words = [f"Completed. {n} line{'' if n == 1 else 's'} to bill"]
+        if billing.lines:
+            words[0] += ": " + "; ".join(line.text for line in billing.lines)
+        if billing.choices:
+            words.append(f"{len(billing.choices)} to choose from")
+        if billing.reminders:
+            words.append(
+                f"{len(billing.reminders)} reminder{'' if len(billing.reminders) == 1 else 's'}"
+            )
+        if findings:
+            n = len(findings)
+            words.append(f"the claim check found {n} thing{'' if n == 1 else 's'} to look at")
+        return ". ".join(words) + "."
+
     def _fit_lines(self) -> None:
         """The lines list as tall as its lines (it scrolls if there are many); once laid
         out, so wrapped lines are measured at their real width."""
@@ -179,11 +198,13 @@ class SummaryPage(QWidget):
         if text:
             QGuiApplication.clipboard().setText(str(text))
             self.copied_label.setText(f"Copied: {text}")
+            announce(self.copied_label, f"Copied: {text}")
 
     def copy_all(self) -> None:
         if self._billing is not None:
             QGuiApplication.clipboard().setText(self._billing.text)
             self.copied_label.setText("Copied all lines and reminders.")
+            announce(self.copied_label, "Copied all lines and reminders.")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.lines_view and event.type() == QEvent.Type.Resize:

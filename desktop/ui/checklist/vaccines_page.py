@@ -27,11 +27,17 @@ class VaccinesPage(QWidget):
         for r in vaccine_products(store):
             item = QStandardItem(f"{r.code}  {r.title}")
             item.setData(r.code, Qt.ItemDataRole.UserRole)
+            item.setToolTip(f"{r.code}  {r.title}")
             item.setCheckable(True)
             item.setEditable(False)
             self.model.appendRow(item)
         self.view = QListView(self)
         self.view.setModel(self.model)
+        # Long product names wrap: the list never widens the dock.
+        self.view.setWordWrap(True)
+        self.view.setUniformItemSizes(False)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setAccessibleName("Vaccine products given (Space ticks one)")
         self.record = QPushButton("Record &vaccines", self)
         self.record.setMinimumHeight(BIG_BUTTON_HEIGHT)

@@ -30,6 +30,7 @@ from desktop.records.store import UserDataError, UserStore
 from desktop.reference.search import SearchEngine, SearchResponse, clean_query
 from desktop.reference.store import CodeRecord, Mue, ReferenceDataError, ReferenceStore
 from desktop.session import LicensedLoader, LicensedText, ReferenceSession, no_licensed_text
+from desktop.ui.accessible import Announcer, announce
 from desktop.ui.detail_view import DetailView
 from desktop.ui.main_window import state
 from desktop.ui.main_window.actions import Act, build_actions
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("QuickRef")
         # The engine is built on the search thread at the first search, not at start-up.
         self.search = SearchController(lambda: self.session.engine, self)
+        self._announcer = Announcer(self)  # search answers: the last of a burst
         self._build_widgets()
         self.actions_by_id = build_actions(self, self._slots())
         self._build_menus()
@@ -199,9 +201,11 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         status.setAccessibleName("Status bar")
+        # What the status line says (copied, pinned, errors) is said out loud too.
+        status.messageChanged.connect(lambda text: announce(status, text))
         self.data_label = QLabel(status)
         self.data_label.setObjectName("dataVersion")
-        self.data_label.setAccessibleName("Reference data version")
+        self.data_label.setAccessibleDescription("Reference data version")
         self._update_data_label()
         self.data_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         status.addPermanentWidget(self.data_label)
@@ -218,6 +222,7 @@ class MainWindow(QMainWindow):
         for widget in (
             self.search_field,
             self.detail,
+            self.results_view,  # typing there goes on in the search
             self.results_view.viewport(),
             self.detail.viewport(),
         ):
@@ -295,11 +300,22 @@ class MainWindow(QMainWindow):
         else:
             self._soft_selection = False
             self.detail.show_no_match(self.notice_label.text())
+        self._announcer.say(self.results_view, self._answer_words(response, len(rows)))
         self.results_updated.emit(query)
+
+    def _answer_words(self, response: SearchResponse, count: int) -> str:
+        """What a screen reader says when an answer arrives: the count, or the notice."""
+        notice = self.notice_label.text() if self.notice.isVisibleTo(self) else ""
+        if not count:
+            near = ", ".join(b.text() for b in self.panel.suggestion_buttons)
+            return f"{notice} {near}".strip()
+        found = f"{count} result{'' if count == 1 else 's'}"
+        return f"{notice} {found}" if response.corrected else found
 
     def _on_search_failed(self, query: str, message: str) -> None:
         self.panel.show_failure(query, message)
         self.detail.show_no_match(f"Search failed: {message}")
+        announce(self.results_view, f"Search failed: {message}", assertive=True)
 
     def _coverage(self) -> str:
         """What the data in use covers (worked out once per store)."""
@@ -358,11 +374,13 @@ class MainWindow(QMainWindow):
                 self.open_code(*key)
 
     def open_selected(self) -> None:
-        """Enter: open the selected result, or the first one."""
+        """Enter: open the selected result, or the first one; the focus goes to its row."""
         index = self.results_view.currentIndex()
         if not index.isValid():
             index = self.results_model.index(0, 0)
         self._open_index(index)
+        if index.isValid():
+            self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_code(self, system: str, code: str) -> bool:
         """Open ``code`` of ``system`` in the detail pane, add it to history and recents."""
@@ -501,6 +519,14 @@ class MainWindow(QMainWindow):
             self._preview_first()
         else:
             self.panel.move_in_results(key)
+        if self.results_model.rowCount():  # the focus follows: the reader reads the row
+            self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def type_in_search(self, text: str) -> None:
+        """Letters typed in the results list refine the search (as before the focus
+        moved into the list)."""
+        self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.search_field.insert(text)
 
     def _results_menu(self, pos: QPoint) -> None:
         index = self.results_view.indexAt(pos)

@@ -31,6 +31,7 @@ def open_checklist(window: MainWindow, template_id: str | None) -> None:
     dock.show()
     dock.raise_()
     if template_id is None and new and dock.resume_unfinished():
+        dock.focus_page()
         return
     if template_id is None and new:
         rec = window.current_record()
@@ -40,3 +41,4 @@ def open_checklist(window: MainWindow, template_id: str | None) -> None:
         template_id = templates[0].id if templates else None
     if template_id:
         dock.start(template_id)
+    dock.focus_page()  # opening it again brings the focus to it

@@ -2,7 +2,8 @@
 
 The mouse's back and forward buttons walk the history; Ctrl+C with no text selected
 copies the code (not an empty selection); Up/Down/PageUp/PageDown in the search field
-move in the results.
+move in the results and take the focus there; letters typed in the list go on in the
+search field.
 """
 
 from __future__ import annotations
@@ -58,4 +59,23 @@ class WindowKeys(QObject):
         ):
             w.enter_results(Qt.Key(event.key()))
             return True
+        elif (
+            kind == QEvent.Type.KeyPress
+            and watched is w.results_view
+            and isinstance(event, QKeyEvent)
+            and is_typing(event)
+        ):
+            w.type_in_search(event.text())
+            return True
         return False
+
+
+def is_typing(event: QKeyEvent) -> bool:
+    """A printable character typed without Ctrl, Alt or Meta (not Space: it selects)."""
+    blocked = (
+        Qt.KeyboardModifier.ControlModifier
+        | Qt.KeyboardModifier.AltModifier
+        | Qt.KeyboardModifier.MetaModifier
+    )
+    text = event.text()
+    return bool(text) and text.isprintable() and text != " " and not event.modifiers() & blocked

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from desktop.reference.keys import SYSTEMS
 from desktop.reference.search import SearchResponse, clean_query
+from desktop.ui import colours
+from desktop.ui.accessible import make_radio
 from desktop.ui.results_delegate import ResultsDelegate
 from desktop.ui.results_model import ResultRow, ResultsModel, Role
 
@@ -46,15 +48,11 @@ def _mark_chip(button: QToolButton, checked: bool, palette: QPalette) -> None:
     button.setFont(font)
     chip = QPalette(palette)
     if checked:
+        # The selection pair made readable (Qt's white on its selection blue is 3.6:1).
+        fore, back = colours.selected(palette)
         for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-            chip.setColor(
-                group, QPalette.ColorRole.Button, palette.color(QPalette.ColorRole.Highlight)
-            )
-            chip.setColor(
-                group,
-                QPalette.ColorRole.ButtonText,
-                palette.color(QPalette.ColorRole.HighlightedText),
-            )
+            chip.setColor(group, QPalette.ColorRole.Button, back)
+            chip.setColor(group, QPalette.ColorRole.ButtonText, fore)
     button.setPalette(chip)
     button.setBackgroundRole(QPalette.ColorRole.Button)
 
@@ -103,6 +101,7 @@ class SearchPanel(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             button.setAutoRaise(False)
+            make_radio(button)  # one of four, only one on: read as a radio group
             chips.addWidget(button)
             self.system_buttons.append(button)
             action.toggled.connect(lambda on, b=button: _mark_chip(b, on, self.palette()))
@@ -119,7 +118,8 @@ class SearchPanel(QWidget):
         self.notice_label = QLabel(self.notice)
         self.notice_label.setObjectName("noticeLabel")
         self.notice_label.setWordWrap(True)
-        self.notice_label.setAccessibleName("Search notice")
+        # No fixed accessible name: it would replace the text ("No results for ...").
+        self.notice_label.setAccessibleDescription("Search notice")
         self.suggestions_box = QHBoxLayout()
         self.suggestion_buttons: list[QPushButton] = []
         notice_layout = QVBoxLayout(self.notice)
