@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop.reference.billing.claim import ClaimError, ClaimResult, check_claim
 from desktop.reference.store import ReferenceDataError, ReferenceStore
 from desktop.ui.accessible import announce
+from desktop.ui.geometry import remember_geometry
 
 CodeRole = Qt.ItemDataRole.UserRole + 1
 SystemRole = Qt.ItemDataRole.UserRole + 2
@@ -82,6 +83,7 @@ class CheckPanel(QDialog):
         self.setTabOrder(self.payer, self.check_button)
         self.setTabOrder(self.check_button, self.view)
         self.resize(560, 460)
+        remember_geometry(self, "check_panel")  # the size it was left at, if any
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+Enter in the lines field checks them (Enter alone starts a new line)."""
@@ -115,8 +117,8 @@ class CheckPanel(QDialog):
             for x in result.lines
         )
         self.status.setText(
-            f"{len(result.lines)} lines ({lines}): {counts['error']} errors, "
-            f"{counts['warning']} warnings, {counts['info']} notes."
+            f"{len(result.lines)} lines ({lines}): {_count(counts['error'], 'error')}, "
+            f"{_count(counts['warning'], 'warning')}, {_count(counts['info'], 'note')}."
             if result.findings
             else f"{len(result.lines)} lines ({lines}): no findings."
         )
@@ -137,3 +139,7 @@ class CheckPanel(QDialog):
         code = index.data(CodeRole)
         if code:
             self.code_activated.emit(str(index.data(SystemRole) or ""), str(code))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
