@@ -1,0 +1,26 @@
+"""Search: the one function the CLI and the window share (see ``engine.py``)."""
+
+from desktop.reference.search.engine import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    RANK_CAP,
+    SYSTEMS,
+    SearchEngine,
+    SearchResponse,
+    SearchResult,
+)
+from desktop.reference.search.query import MAX_QUERY_CHARS, MAX_WORDS, Dose, clean_query
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "MAX_QUERY_CHARS",
+    "MAX_WORDS",
+    "RANK_CAP",
+    "SYSTEMS",
+    "Dose",
+    "SearchEngine",
+    "SearchResponse",
+    "SearchResult",
+    "clean_query",
+]

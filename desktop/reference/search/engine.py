@@ -1,0 +1,472 @@
+"""Query -> ranked results: the one search function the CLI and the window share.
+
+1. Codes, in any written form, come first, in the order typed (``query.py``).
+2. Words are matched best first, not all or nothing: rows matching every word that
+   matters, then most of them (``ranking.py`` orders them). Words are expanded with
+   synonyms and abbreviations (IM, SC, chf, t2dm, ...), and every word of three letters
+   or more is also a prefix unless it is a known abbreviation ("cad" does not reach
+   cadmium). A word found nowhere is corrected against the index's vocabulary.
+3. The small curated set (injection content) is scored in memory; the ~98k ICD-10-CM
+   rows through FTS5, in tiers of how many words a row matches, each tier ranked by
+   bm25 (broad prefixes are served unranked, with a limit, to stay fast).
+
+Any input returns a response, never an exception: the text is cleaned, capped and
+quoted before it reaches FTS5.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from desktop.reference.keys import code_key, term_key
+from desktop.reference.search.query import (
+    FILLER,
+    Dose,
+    ParsedQuery,
+    clean_query,
+    parse_query,
+    words_of,
+)
+from desktop.reference.search.ranking import Candidate, Group, Text, rank, score
+from desktop.reference.store import BillingUnit, CodeSummary, ReferenceStore
+from desktop.reference.units import UnitError, billing_units
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+SYSTEMS = ("CPT", "HCPCS", "ICD-10-CM")
+# A broad word matches thousands of rows; above this many we serve them unranked.
+RANK_CAP = 2000
+# How many bulk rows a tier asks FTS5 for, at least (re-ranked in Python).
+POOL = 40
+
+_CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
+# Words that narrow nothing in ICD-10-CM titles: never a required word on their own.
+_STOP_WORDS = frozenset("of the and or to by in on due other".split())
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    summary: CodeSummary
+    match: str  # exact | term | prefix | text
+    matched: str | None = None  # the term, abbreviation or index entry that matched
+    dose: Dose | None = None  # the dose typed, with the billing units it comes to
+
+    @property
+    def code(self) -> str:
+        return self.summary.code
+
+    @property
+    def system(self) -> str:
+        return self.summary.system
+
+    @property
+    def title(self) -> str:
+        return self.summary.title
+
+    @property
+    def billable(self) -> bool | None:
+        return self.summary.billable
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResponse:
+    query: str
+    results: list[SearchResult]
+    corrected: str | None = None  # the words actually searched, when a typo was fixed
+    suggestions: list[str] = field(default_factory=list)  # near matches when nothing matched
+
+
+@dataclass(slots=True)
+class _Curated:
+    summary: CodeSummary
+    texts: list[Text]
+
+
+class SearchEngine:
+    """Search over one :class:`ReferenceStore`. Cheap to call; loads its word lists once."""
+
+    def __init__(self, store: ReferenceStore) -> None:
+        self.store = store
+        self._synonyms = store.synonyms()
+        rows = store.query("SELECT word, freq FROM vocabulary ORDER BY word")
+        self._vocab = [str(r[0]) for r in rows]
+        self._vocab_set = set(self._vocab)
+        self._freq_sums = list(itertools.accumulate(int(r[1]) for r in rows))
+        self._freq = {str(r[0]): int(r[1]) for r in rows}
+        # Single-word search terms (abbreviations, brand names): matched whole, never
+        # as a prefix of other words.
+        self._known = {
+            str(r[0])
+            for r in store.query(
+                "SELECT DISTINCT term_key FROM terms WHERE term_key NOT LIKE '% %'"
+            )
+        } | {k for k in self._synonyms if " " not in k}
+        self._curated = self._load_curated()
+        self._code_cache: dict[str, bool] = {}
+
+    # ------------------------------------------------------------------ public
+
+    def search(
+        self, query: str, limit: int = DEFAULT_LIMIT, system: str | None = None
+    ) -> SearchResponse:
+        q = clean_query(query)
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        if system is not None and system not in SYSTEMS:
+            system = None
+        if not q:
+            return SearchResponse(query, [])
+        out: dict[int, SearchResult] = {}
+
+        def add(s: CodeSummary, match: str, matched: str | None = None) -> None:
+            if s.id not in out:
+                out[s.id] = SearchResult(s, match, matched)
+
+        key = code_key(q.strip("-'\"()[]"))
+        whole_code = bool(_CODE_SHAPE.match(key)) and " " not in q
+        if whole_code:
+            for s in self.store.find(key, system):
+                add(s, "exact")
+        parsed = parse_query(q, self._is_code)
+        for k in parsed.codes:
+            for s in self.store.find(k, system):
+                add(s, "exact")
+        if whole_code and any(ch.isdigit() for ch in key) and len(parsed.codes) <= 1:
+            for s in self._code_prefix(key, system, limit + len(out)):
+                add(s, "prefix")
+        corrected = None
+        if parsed.words and not (whole_code and out):
+            groups, corrected = self._groups(parsed)
+            for r in self._text(parsed, groups, system, limit):
+                if r.summary.id not in out:
+                    out[r.summary.id] = r
+        results = list(out.values())[:limit]
+        if parsed.dose is not None:
+            results = self._with_dose(results, parsed.dose)
+        suggestions: list[str] = []
+        if not results:
+            corrected = None
+            suggestions = self.suggest(q, key if whole_code else None, system)
+        return SearchResponse(query, results, corrected, suggestions)
+
+    def suggest(self, q: str, key: str | None, system: str | None = None) -> list[str]:
+        """Near matches for a query that found nothing: shorter code prefixes or words."""
+        if key:
+            for n in range(len(key) - 1, 0, -1):
+                near = self._code_prefix(key[:n], system, 5)
+                if near:
+                    return [s.code for s in near]
+            return []
+        out: list[str] = []
+        for w in words_of(q)[:3]:
+            from rapidfuzz import fuzz, process  # only for near matches: off the start-up path
+
+            for word, _score, _i in process.extract(
+                w, self._vocab, scorer=fuzz.ratio, limit=3, score_cutoff=60
+            ):
+                if word not in out:
+                    out.append(word)
+        return out[:5]
+
+    # ------------------------------------------------------------------ codes
+
+    def _is_code(self, key: str) -> bool:
+        hit = self._code_cache.get(key)
+        if hit is None:
+            hit = bool(self.store.query("SELECT 1 FROM codes WHERE code_key = ? LIMIT 1", [key]))
+            if len(self._code_cache) > 5000:
+                self._code_cache.clear()
+            self._code_cache[key] = hit
+        return hit
+
+    def _code_prefix(self, key: str, system: str | None, limit: int) -> list[CodeSummary]:
+        sql = "SELECT id FROM codes WHERE code_key > ? AND code_key < ?"
+        params: list[object] = [key, key + "~"]
+        if system:
+            sql += " AND system = ?"
+            params.append(system)
+        sql += " ORDER BY curated DESC, code_key LIMIT ?"
+        params.append(limit)
+        ids = [int(r[0]) for r in self.store.query(sql, params)]
+        return self.store.summaries(ids)
+
+    # ------------------------------------------------------------------ words
+
+    def _groups(self, parsed: ParsedQuery) -> tuple[list[Group], str | None]:
+        """The words that matter as groups of alternatives; phrases kept together."""
+        words = parsed.all_words
+        groups: list[Group] = []
+        changed = False
+        typed: list[str] = []
+        i = 0
+        while i < len(words) and len(groups) < 8:
+            took = 0
+            for n in (3, 2):
+                chunk = words[i : i + n]
+                if len(chunk) < n:
+                    continue
+                spaced, joined = " ".join(chunk), "".join(chunk)
+                for k in (spaced, joined):
+                    if k in self._synonyms:
+                        alts = [tuple(chunk), (joined,)] + [
+                            tuple(words_of(m)) for m in self._synonyms[k]
+                        ]
+                        groups.append(Group(tuple(chunk), _dedupe(alts), None))
+                        typed.append(spaced)
+                        took = n
+                        break
+                if took:
+                    break
+            if took:
+                i += took
+                continue
+            w = words[i]
+            i += 1
+            if w in FILLER or w in parsed.weak or (w in _STOP_WORDS and len(words) > 1):
+                continue
+            fixed = self._correct(w)
+            if fixed != w:
+                changed = True
+            typed.append(fixed)
+            alts = [(fixed,)] + [tuple(words_of(m)) for m in self._synonyms.get(fixed, [])]
+            prefix = None
+            if len(fixed) >= 3 and fixed not in self._known and not fixed.isdigit():
+                prefix = fixed
+            groups.append(Group((w,), _dedupe(alts), prefix))
+        if not groups and parsed.words:  # only stop words typed: search them as they are
+            groups = [Group((w,), [(w,)], None) for w in parsed.words[:4]]
+        return groups, (" ".join(typed) if changed else None)
+
+    def _correct(self, w: str) -> str:
+        """A word found nowhere (not a word, prefix, synonym or term) -> its nearest word."""
+        if (
+            len(w) < 4
+            or not w.isalpha()
+            or not w.isascii()
+            or w in self._vocab_set
+            or w in self._synonyms
+            or w in self._known
+            or self._prefix_freq(w) > 0
+        ):
+            return w
+        from rapidfuzz import fuzz, process  # only for typos: off the start-up path
+
+        best = process.extractOne(w, self._vocab, scorer=fuzz.ratio, score_cutoff=75)
+        return str(best[0]) if best else w
+
+    def _prefix_freq(self, w: str) -> int:
+        lo = bisect.bisect_left(self._vocab, w)
+        hi = bisect.bisect_left(self._vocab, w + "\uffff")
+        if hi <= lo:
+            return 0
+        return self._freq_sums[hi - 1] - (self._freq_sums[lo - 1] if lo else 0)
+
+    def _group_freq(self, g: Group, prefix: bool) -> int:
+        total = 0
+        for alt in g.alts:
+            total += min((self._freq.get(t, 0) for t in alt), default=0)
+        if prefix and g.prefix:
+            total += self._prefix_freq(g.prefix)
+        return total
+
+    # ------------------------------------------------------------------ text search
+
+    def _text(
+        self, parsed: ParsedQuery, groups: list[Group], system: str | None, limit: int
+    ) -> list[SearchResult]:
+        if not groups:
+            return []
+        pool = max(POOL, limit)
+        phrase = term_key(" ".join(g_w for g in groups for g_w in g.words))
+        phrase_all = term_key(" ".join(parsed.all_words))
+        exact_keys = {k for k in (phrase, phrase_all) if k}
+        cands: dict[int, Candidate] = {}
+        for c in self._curated_candidates(groups, system):
+            cands[c.summary.id] = c
+        bulk = self._bulk_candidates(groups, system, pool)
+        for c in bulk:
+            cands.setdefault(c.summary.id, c)
+        scored = [score(c, groups, exact_keys, parsed.weak) for c in cands.values()]
+        intent = parsed.system or ("HCPCS" if parsed.dose is not None else None)
+        ordered = rank([s for s in scored if s.matched_groups > 0], intent)
+        return [SearchResult(s.candidate.summary, s.match, s.label) for s in ordered[: limit * 2]]
+
+    def _load_curated(self) -> list[_Curated]:
+        rows = self.store.query(
+            "SELECT id, system, code, title, billable, status, curated, kind, description"
+            " FROM codes WHERE curated = 1 ORDER BY id"
+        )
+        terms: dict[int, list[str]] = {}
+        for cid, term in self.store.query(
+            "SELECT t.code_id, t.term FROM terms t JOIN codes c ON c.id = t.code_id"
+            " WHERE c.curated = 1 ORDER BY t.code_id, t.term"
+        ):
+            terms.setdefault(int(cid), []).append(str(term))
+        out = []
+        for r in rows:
+            s = CodeSummary(
+                int(r[0]), str(r[1]), str(r[2]), str(r[3]),
+                None if r[4] is None else bool(r[4]), str(r[5]), bool(r[6]), str(r[7]),
+            )  # fmt: skip
+            texts = [Text.of(1.0, s.title, None, title=True), Text.of(1.0, s.code, None)]
+            texts += [Text.of(1.0, t, t) for t in terms.get(s.id, [])]
+            texts.append(Text.of(0.5, str(r[8] or ""), None))
+            out.append(_Curated(s, texts))
+        return out
+
+    def _curated_candidates(self, groups: list[Group], system: str | None) -> list[Candidate]:
+        out = []
+        for c in self._curated:
+            if system and c.summary.system != system:
+                continue
+            if any(t.hits(g) for g in groups for t in c.texts):
+                out.append(Candidate(c.summary, c.texts, 0))
+        return out
+
+    def _bulk_candidates(
+        self, groups: list[Group], system: str | None, pool: int
+    ) -> list[Candidate]:
+        """ICD-10-CM (and imported) rows matching the most groups, in tiers."""
+        live = [g for g in groups if self._group_freq(g, True) > 0]
+        if not live:
+            return []
+        found: dict[int, int] = {}  # id -> bm25 rank (order found)
+
+        def run(subset: list[Group], prefix: bool) -> None:
+            match = " AND ".join(_fts_group(g, prefix) for g in subset)
+            est = min(self._group_freq(g, prefix) for g in subset)
+            for i in self._fts_bulk(match, system, pool, est):
+                found.setdefault(i, len(found))
+
+        run(live, False)
+        if len(found) < pool and any(g.prefix for g in live):
+            run(live, True)
+        size = len(live) - 1
+        while size >= 1 and len(found) < pool:
+            if len(live) <= 4:
+                subsets = [list(s) for s in itertools.combinations(live, size)]
+            else:  # drop the commonest words first
+                by_freq = sorted(live, key=lambda g: self._group_freq(g, True))
+                subsets = [by_freq[:size]]
+            for subset in subsets:
+                run(subset, True)
+            size -= 1
+        if not found:
+            return []
+        return self._bulk_rows(list(found), found)
+
+    def _fts_bulk(self, match: str, system: str | None, limit: int, est: int) -> list[int]:
+        where = " WHERE fts_bulk MATCH ?"
+        join = ""
+        params: list[object] = ["{title terms} : (" + match + ")"]
+        if system:
+            join = " JOIN codes c ON c.id = f.rowid"
+            where += " AND c.system = ?"
+            params.append(system)
+        broad = False
+        if est >= RANK_CAP:
+            count = self.store.query(
+                f"SELECT count(*) FROM (SELECT 1 FROM fts_bulk f{join}{where} LIMIT {RANK_CAP})",
+                params,
+            )[0][0]
+            broad = int(count) >= RANK_CAP
+        if broad:
+            sql = f"SELECT f.rowid FROM fts_bulk f{join}{where} LIMIT ?"
+        else:
+            sql = (
+                f"SELECT f.rowid FROM fts_bulk f{join}{where}"
+                " ORDER BY bm25(fts_bulk, 0.0, 10.0, 6.0) LIMIT ?"
+            )
+        return [int(r[0]) for r in self.store.query(sql, [*params, limit])]
+
+    def _bulk_rows(self, ids: list[int], order: dict[int, int]) -> list[Candidate]:
+        summaries = self.store.summaries(ids)
+        marks = ",".join("?" * len(ids))
+        params: list[object] = list(ids)
+        terms: dict[int, list[str]] = {}
+        for cid, term in self.store.query(
+            f"SELECT code_id, term FROM terms WHERE code_id IN ({marks})", params
+        ):
+            terms.setdefault(int(cid), []).append(str(term))
+        incl: dict[int, list[str]] = {}
+        for cid, text in self.store.query(
+            f"SELECT code_id, text FROM notes WHERE code_id IN ({marks})"
+            " AND kind = 'inclusion_term' ORDER BY code_id, ord",
+            params,
+        ):
+            incl.setdefault(int(cid), []).append(str(text))
+        out = []
+        for s in summaries:
+            texts = [Text.of(1.0, s.title, None, title=True)]
+            texts += [Text.of(1.0, t, t) for t in terms.get(s.id, [])]
+            texts += [Text.of(0.9, t, t) for t in incl.get(s.id, [])]
+            out.append(Candidate(s, texts, order[s.id]))
+        # A header's inclusion terms speak for its billable children too.
+        headers = [c for c in out if c.summary.billable is False and incl.get(c.summary.id)]
+        for h in headers[:6]:
+            inherited = [Text.of(0.9, t, t) for t in incl[h.summary.id]]
+            for child in self._billable_children(h.summary):
+                if child.id in order:
+                    continue
+                out.append(
+                    Candidate(
+                        child, [Text.of(1.0, child.title, None, title=True), *inherited], h.order
+                    )
+                )
+        return out
+
+    def _billable_children(self, s: CodeSummary) -> list[CodeSummary]:
+        k = code_key(s.code)
+        ids = [
+            int(r[0])
+            for r in self.store.query(
+                "SELECT id FROM codes WHERE code_key > ? AND code_key < ? AND parent = ?"
+                " AND system = ? AND billable = 1 ORDER BY code_key LIMIT 8",
+                [k, k + "~", s.code, s.system],
+            )
+        ]
+        return self.store.summaries(ids)
+
+    # ------------------------------------------------------------------ dose
+
+    def _with_dose(self, results: list[SearchResult], dose: Dose) -> list[SearchResult]:
+        """Billing units of the dose on each drug result; drugs first."""
+        ids = [r.summary.id for r in results]
+        if not ids:
+            return results
+        marks = ",".join("?" * len(ids))
+        units: dict[int, BillingUnit] = {
+            int(i): BillingUnit(Decimal(str(a)), str(u))
+            for i, a, u in self.store.query(
+                f"SELECT id, unit_amount, unit FROM codes WHERE id IN ({marks})"
+                " AND unit_amount IS NOT NULL",
+                list[object](ids),
+            )
+        }
+        out = []
+        for r in results:
+            bu = units.get(r.summary.id)
+            if bu is None:
+                out.append(r)
+                continue
+            try:
+                n: int | None = billing_units(bu, dose.amount, dose.unit)
+            except UnitError:
+                n = None
+            out.append(SearchResult(r.summary, r.match, r.matched, Dose(dose.amount, dose.unit, n)))
+        # A dose asks for a drug: drugs the dose fits first, keeping their order.
+        return sorted(out, key=lambda r: 0 if r.dose is not None and r.dose.units else 1)
+
+
+def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return [a for a in dict.fromkeys(alts) if a]
+
+
+def _fts_group(g: Group, prefix: bool) -> str:
+    alts = [f'"{" ".join(a)}"' for a in g.alts]
+    if prefix and g.prefix:
+        alts.append(f'"{g.prefix}"*')
+    return "(" + " OR ".join(alts) + ")"
