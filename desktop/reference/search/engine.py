@@ -24,7 +24,6 @@ from decimal import Decimal
 
 from desktop.reference.keys import code_key, term_key
 from desktop.reference.search.query import (
-    FILLER,
     Dose,
     ParsedQuery,
     clean_query,
@@ -44,8 +43,6 @@ RANK_CAP = 2000
 POOL = 40
 
 _CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
-# Words that narrow nothing in ICD-10-CM titles: never a required word on their own.
-_STOP_WORDS = frozenset("of the and or to by in on due other".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +103,8 @@ class SearchEngine:
             )
         } | {k for k in self._synonyms if " " not in k}
         self._curated = self._load_curated()
+        # "solumedrol" for Solu-Medrol: two words of a curated text typed as one.
+        self._known |= {j for c in self._curated for t in c.texts for j in t.joined}
         self._code_cache: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ public
@@ -225,17 +224,21 @@ class SearchEngine:
                 continue
             w = words[i]
             i += 1
-            if w in FILLER or w in parsed.weak or (w in _STOP_WORDS and len(words) > 1):
+            if w not in parsed.words:
                 continue
             fixed = self._correct(w)
             if fixed != w:
                 changed = True
             typed.append(fixed)
             alts = [(fixed,)] + [tuple(words_of(m)) for m in self._synonyms.get(fixed, [])]
+            if len(fixed) > 4 and fixed.endswith("s") and fixed not in self._known:
+                one = fixed[:-1]  # "vaccines" -> "vaccine" and what it stands for
+                alts += [(one,)] + [tuple(words_of(m)) for m in self._synonyms.get(one, [])]
             prefix = None
-            if len(fixed) >= 3 and fixed not in self._known and not fixed.isdigit():
+            alone = len(parsed.words) == 1  # a first letter or two, still being typed
+            if (len(fixed) >= 3 or alone) and fixed not in self._known and not fixed.isdigit():
                 prefix = fixed
-            groups.append(Group((w,), _dedupe(alts), prefix))
+            groups.append(Group((fixed,), _dedupe(alts), prefix))
         if not groups and parsed.words:  # only stop words typed: search them as they are
             groups = [Group((w,), [(w,)], None) for w in parsed.words[:4]]
         return groups, (" ".join(typed) if changed else None)
@@ -253,9 +256,22 @@ class SearchEngine:
         ):
             return w
         from rapidfuzz import fuzz, process  # only for typos: off the start-up path
+        from rapidfuzz.distance import OSA
 
-        best = process.extractOne(w, self._vocab, scorer=fuzz.ratio, score_cutoff=75)
-        return str(best[0]) if best else w
+        near = process.extract(w, self._vocab, scorer=fuzz.ratio, limit=8, score_cutoff=70)
+        if not near:
+            return w
+        # Fewest edits (a swap of two letters is one), same first letter, same length,
+        # then the commoner word.
+        best = min(
+            (str(n[0]) for n in near),
+            key=lambda c: (
+                OSA.distance(w, c) - (0.5 if sorted(c) == sorted(w) else 0.0),
+                c[0] != w[0],
+                -self._freq.get(c, 0),
+            ),
+        )
+        return best if OSA.distance(w, best) <= max(2, len(w) // 4) else w
 
     def _prefix_freq(self, w: str) -> int:
         lo = bisect.bisect_left(self._vocab, w)
@@ -405,9 +421,11 @@ class SearchEngine:
             texts += [Text.of(0.9, t, t) for t in incl.get(s.id, [])]
             out.append(Candidate(s, texts, order[s.id]))
         # A header's inclusion terms speak for its billable children too.
-        headers = [c for c in out if c.summary.billable is False and incl.get(c.summary.id)]
+        headers = [c for c in out if c.summary.billable is False]
         for h in headers[:6]:
-            inherited = [Text.of(0.9, t, t) for t in incl[h.summary.id]]
+            inherited = [Text.of(0.9, t, t) for t in incl.get(h.summary.id, [])]
+            if not inherited:  # a header named exactly: its default child answers too
+                inherited = [Text.of(0.8, h.summary.title, h.summary.title)]
             for child in self._billable_children(h.summary):
                 if child.id in order:
                     continue

@@ -35,6 +35,8 @@ FILLER = frozenset(
     icd use used using should would can could do does did how find look lookup up
     """.split()
 )  # fmt: skip
+# Words that narrow nothing in ICD-10-CM titles: never a required word on their own.
+STOP_WORDS = frozenset("of the and or to by in on due other".split())
 # Phrases that narrow nothing ("shot of toradol" asks for toradol).
 FILLER_PHRASES = (("shot", "of"), ("a", "shot", "of"), ("injection", "of"))
 # Words that join codes ("96372 and J1885") or narrow nothing next to a code.
@@ -151,7 +153,7 @@ def parse_query(q: str, is_code: Callable[[str], bool]) -> ParsedQuery:
             if len(chunk) < n:
                 continue
             parts = [p for c in chunk for p in c.split("-") if p]
-            key = "".join(parts).upper().strip(".")
+            key = "".join(parts).upper().strip(".").replace(".", "")
             if n > 1 and any(not p.isalnum() and "." not in p for p in chunk):
                 continue
             short_ok = (
@@ -167,7 +169,7 @@ def parse_query(q: str, is_code: Callable[[str], bool]) -> ParsedQuery:
                 break
             if n == 1 and "-" in chunk[0]:
                 head, _sep, tail = chunk[0].partition("-")
-                hkey = head.upper().strip(".")
+                hkey = head.upper().replace(".", "")
                 if code_shaped(hkey) and is_code(hkey):
                     out.codes.append(hkey)
                     pieces[i : i + 1] = [head, *[t for t in tail.split("-") if t]]
@@ -176,8 +178,9 @@ def parse_query(q: str, is_code: Callable[[str], bool]) -> ParsedQuery:
                     break
             if n == 1:
                 qm = _CODE_THEN_QUANTITY.match(chunk[0])
-                if qm and is_code(qm.group(1).upper()) and code_shaped(qm.group(1).upper()):
-                    key = qm.group(1).upper()
+                qkey = qm.group(1).upper().replace(".", "") if qm else ""
+                if qm and code_shaped(qkey) and is_code(qkey):
+                    key = qkey
                     out.codes.append(key)
                     out.quantities[key] = int(qm.group(2))
                     i += 1
@@ -216,10 +219,12 @@ def parse_query(q: str, is_code: Callable[[str], bool]) -> ParsedQuery:
     kept = [w for w in words if w not in FILLER and not (out.codes and w in _MODIFIER_WORDS)]
     if not kept and not out.codes and out.dose is None:
         # Only filler was typed ("code", "for"): search it rather than nothing.
-        kept = [w for w in words if w not in ("a", "an", "the")]
+        kept = words
     out.all_words = words[: MAX_WORDS * 2]
     out.weak = [w for w in kept if w in ("with", "without", "w", "wo")]
-    out.words = [w for w in kept if w not in out.weak][:MAX_WORDS]
+    words_left = [w for w in kept if w not in out.weak]
+    narrow = [w for w in words_left if w not in STOP_WORDS]
+    out.words = (narrow or words_left)[:MAX_WORDS]
     return out
 
 

@@ -18,6 +18,7 @@ checked group by group. The order, most important first:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from desktop.reference.keys import term_key
@@ -48,11 +49,13 @@ class Text:
     label: str | None  # what to show as "matched" (None: the title itself)
     key: str
     title: bool
+    joined: frozenset[str]  # adjacent words written as one ("solu medrol" -> "solumedrol")
 
     @classmethod
     def of(cls, weight: float, text: str, label: str | None, *, title: bool = False) -> Text:
         tokens = tuple(words_of(text))
-        return cls(weight, tokens, frozenset(tokens), label, term_key(text), title)
+        joined = frozenset(a + b for a, b in itertools.pairwise(tokens))
+        return cls(weight, tokens, frozenset(tokens) | joined, label, term_key(text), title, joined)
 
     def hits(self, g: Group) -> float:
         """1.0 for a whole word or phrase, 0.7 for a prefix, else 0."""
@@ -94,6 +97,17 @@ def _default_key(text: Text) -> str:
     return " ".join(t for t in text.tokens if t not in _DEFAULT_WORDS)
 
 
+def _nearly(key: str, typed: set[str]) -> bool:
+    """The typed words are the key with its last word still being typed ("headach")."""
+    return any(
+        len(k) >= 4
+        and key.startswith(k)
+        and 0 < len(key) - len(k) <= 3
+        and " " not in key[len(k) :]
+        for k in typed
+    )
+
+
 def score(c: Candidate, groups: list[Group], exact_keys: set[str], weak: list[str]) -> Scored:
     matched = 0
     quality = 0.0
@@ -119,7 +133,8 @@ def score(c: Candidate, groups: list[Group], exact_keys: set[str], weak: list[st
     exact = False
     label = None
     for t in c.texts:
-        if t.key in exact_keys or (t.title and _default_key(t) in exact_keys):
+        key = _default_key(t) if t.title else t.key
+        if key in exact_keys or t.key in exact_keys or _nearly(key, exact_keys):
             exact = True
             if not t.title and t.label:
                 label = t.label
