@@ -25,6 +25,7 @@ from desktop.reference import checksum
 from desktop.reference.importers import icd10cm_tabular
 from desktop.reference.keys import SCHEMA_VERSION, code_key, term_key
 from desktop.reference.paths import bundled_data_dir, default_reference_db
+from desktop.reference.search.terms import DiagnosisTermsError, read_diagnosis_terms
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
@@ -521,6 +522,16 @@ def _write_all(
         next_id += 1
 
     icd_source = data.code_sets["ICD-10-CM"].source
+    # Diagnosis search terms (search lane): abbreviations and lay words of ICD-10-CM codes.
+    dx_terms: dict[str, list[str]] = {}
+    try:
+        entries = read_diagnosis_terms(data_dir, set(data.sources))
+    except DiagnosisTermsError as exc:
+        raise BuildError(data_dir / "diagnosis_terms.toml", "", str(exc)) from None
+    for entry in entries:
+        dx_terms.setdefault(entry.code, []).append(entry.term)
+        if entry.means:
+            data.synonyms.append((entry.term, entry.means.lower()))
     chapters: list[icd10cm_tabular.IcdChapter] = []
     blocks: list[icd10cm_tabular.IcdBlock] = []
     icd_rows = []
@@ -549,8 +560,18 @@ def _write_all(
             note_rows.append((next_id, i, nkind, text, icd_source))
             if nkind == "inclusion_term":
                 inclusion.append(text)
-        fts_rows.append((next_id, code_key(rec.code).lower(), rec.title, " ; ".join(inclusion)))
+        extra = dx_terms.pop(rec.code, []) if rec.billable else []
+        fts_rows.append(
+            (next_id, code_key(rec.code).lower(), rec.title, " ; ".join(inclusion + extra))
+        )
+        con.executemany(
+            "INSERT OR IGNORE INTO terms VALUES (?,?,?)",
+            [(next_id, t, term_key(t)) for t in extra],
+        )
         next_id += 1
+    if dx_terms:
+        code = sorted(dx_terms)[0]
+        raise BuildError(data_dir / "diagnosis_terms.toml", code, "not a billable ICD-10-CM code")
     con.executemany(
         "INSERT INTO codes (id, system, code, code_key, kind, title, billable, status, parent,"
         " block, source_id) VALUES (?, 'ICD-10-CM', ?,?,?,?,?, 'active', ?,?,?)",

@@ -283,7 +283,8 @@ class SearchEngine:
     def _group_freq(self, g: Group, prefix: bool) -> int:
         total = 0
         for alt in g.alts:
-            total += min((self._freq.get(t, 0) for t in alt), default=0)
+            # Words with digits ("dm2", "b12") are not in the vocabulary: assume they exist.
+            total += min((self._freq.get(t, int(not t.isalpha())) for t in alt), default=0)
         if prefix and g.prefix:
             total += self._prefix_freq(g.prefix)
         return total
