@@ -422,13 +422,16 @@ class SearchEngine:
             texts += [Text.of(0.9, t, t) for t in incl.get(s.id, [])]
             out.append(Candidate(s, texts, order[s.id]))
         # A header's inclusion terms speak for its billable children too.
+        by_id = {c.summary.id: c for c in out}
         headers = [c for c in out if c.summary.billable is False]
         for h in headers[:6]:
             inherited = [Text.of(0.9, t, t) for t in incl.get(h.summary.id, [])]
             if not inherited:  # a header named exactly: its default child answers too
                 inherited = [Text.of(0.8, h.summary.title, h.summary.title)]
             for child in self._billable_children(h.summary):
-                if child.id in order:
+                known = by_id.get(child.id)
+                if known is not None:  # found on its own words: add the header's too
+                    known.texts.extend(inherited)
                     continue
                 out.append(
                     Candidate(
