@@ -41,6 +41,8 @@ SYSTEMS = ("CPT", "HCPCS", "ICD-10-CM")
 RANK_CAP = 2000
 # How many bulk rows a tier asks FTS5 for, at least (re-ranked in Python).
 POOL = 40
+# Rows matching fewer of the words are looked for when fewer than this match more.
+FALLBACK = 10
 
 _CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
 
@@ -103,6 +105,12 @@ class SearchEngine:
             )
         } | {k for k in self._synonyms if " " not in k}
         self._curated = self._load_curated()
+        self._curated_index: dict[str, set[int]] = {}
+        for n, c in enumerate(self._curated):
+            for t in c.texts:
+                for w in t.token_set:
+                    self._curated_index.setdefault(w, set()).add(n)
+        self._curated_words = sorted(self._curated_index)
         # "solumedrol" for Solu-Medrol: two words of a curated text typed as one.
         self._known |= {j for c in self._curated for t in c.texts for j in t.joined}
         self._code_cache: dict[str, bool] = {}
@@ -236,7 +244,15 @@ class SearchEngine:
                 alts += [(one,)] + [tuple(words_of(m)) for m in self._synonyms.get(one, [])]
             prefix = None
             alone = len(parsed.words) == 1  # a first letter or two, still being typed
-            if (len(fixed) >= 3 or alone) and fixed not in self._known and not fixed.isdigit():
+            last = i >= len(words)
+            # A whole word is a prefix only while it may still be being typed (the last).
+            typing = last or fixed not in self._vocab_set
+            if (
+                (len(fixed) >= 3 or alone)
+                and typing
+                and fixed not in self._known
+                and not fixed.isdigit()
+            ):
                 prefix = fixed
             groups.append(Group((fixed,), _dedupe(alts), prefix))
         if not groups and parsed.words:  # only stop words typed: search them as they are
@@ -314,7 +330,7 @@ class SearchEngine:
     def _load_curated(self) -> list[_Curated]:
         rows = self.store.query(
             "SELECT id, system, code, title, billable, status, curated, kind, description"
-            " FROM codes WHERE curated = 1 ORDER BY id"
+            " FROM codes WHERE id IN (SELECT rowid FROM fts_curated) AND curated = 1 ORDER BY id"
         )
         terms: dict[int, list[str]] = {}
         for cid, term in self.store.query(
@@ -335,12 +351,21 @@ class SearchEngine:
         return out
 
     def _curated_candidates(self, groups: list[Group], system: str | None) -> list[Candidate]:
+        rows: set[int] = set()
+        for g in groups:
+            for alt in g.alts:
+                rows |= self._curated_index.get(alt[0], set())
+            if g.prefix:
+                i = bisect.bisect_left(self._curated_words, g.prefix)
+                while i < len(self._curated_words) and self._curated_words[i].startswith(g.prefix):
+                    rows |= self._curated_index[self._curated_words[i]]
+                    i += 1
         out = []
-        for c in self._curated:
+        for n in sorted(rows):
+            c = self._curated[n]
             if system and c.summary.system != system:
                 continue
-            if any(t.hits(g) for g in groups for t in c.texts):
-                out.append(Candidate(c.summary, c.texts, 0))
+            out.append(Candidate(c.summary, c.texts, 0))
         return out
 
     def _bulk_candidates(
@@ -362,7 +387,7 @@ class SearchEngine:
         if len(found) < pool and any(g.prefix for g in live):
             run(live, True)
         size = len(live) - 1
-        while size >= 1 and len(found) < pool:
+        while size >= 1 and len(found) < FALLBACK:
             if len(live) <= 4:
                 subsets = [list(s) for s in itertools.combinations(live, size)]
             else:  # drop the commonest words first
@@ -378,13 +403,13 @@ class SearchEngine:
     def _fts_bulk(self, match: str, system: str | None, limit: int, est: int) -> list[int]:
         where = " WHERE fts_bulk MATCH ?"
         join = ""
-        params: list[object] = ["{title terms} : (" + match + ")"]
+        params: list[object] = [match]
         if system:
             join = " JOIN codes c ON c.id = f.rowid"
             where += " AND c.system = ?"
             params.append(system)
-        broad = False
-        if est >= RANK_CAP:
+        broad = est >= 4 * RANK_CAP  # surely broad: no need to count
+        if RANK_CAP <= est < 4 * RANK_CAP:
             count = self.store.query(
                 f"SELECT count(*) FROM (SELECT 1 FROM fts_bulk f{join}{where} LIMIT {RANK_CAP})",
                 params,
@@ -423,7 +448,7 @@ class SearchEngine:
             out.append(Candidate(s, texts, order[s.id]))
         # A header's inclusion terms speak for its billable children too.
         by_id = {c.summary.id: c for c in out}
-        headers = [c for c in out if c.summary.billable is False]
+        headers = [c for c in out if c.summary.billable is False and c.order < 10]
         for h in headers[:6]:
             inherited = [Text.of(0.9, t, t) for t in incl.get(h.summary.id, [])]
             if not inherited:  # a header named exactly: its default child answers too
@@ -445,8 +470,8 @@ class SearchEngine:
         ids = [
             int(r[0])
             for r in self.store.query(
-                "SELECT id FROM codes WHERE code_key > ? AND code_key < ? AND parent = ?"
-                " AND system = ? AND billable = 1 ORDER BY code_key LIMIT 8",
+                "SELECT id FROM codes INDEXED BY codes_key WHERE code_key > ? AND code_key < ?"
+                " AND parent = ? AND system = ? AND billable = 1 ORDER BY code_key LIMIT 8",
                 [k, k + "~", s.code, s.system],
             )
         ]
