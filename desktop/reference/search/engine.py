@@ -43,6 +43,10 @@ RANK_CAP = 2000
 POOL = 40
 # Rows matching fewer of the words are looked for when fewer than this match more.
 FALLBACK = 10
+# How many full-text rows (in bm25 order) are scored in full; the rest keep their order.
+SCORED = 24
+# How many curated rows are scored at most (those with the most of the words).
+CURATED_SCORED = 500
 
 _CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
 
@@ -351,21 +355,29 @@ class SearchEngine:
         return out
 
     def _curated_candidates(self, groups: list[Group], system: str | None) -> list[Candidate]:
-        rows: set[int] = set()
+        """Curated rows with any of the words; the ones with the most words when many."""
+        count: dict[int, int] = {}
         for g in groups:
+            rows: set[int] = set()
             for alt in g.alts:
                 rows |= self._curated_index.get(alt[0], set())
             if g.prefix:
                 i = bisect.bisect_left(self._curated_words, g.prefix)
-                while i < len(self._curated_words) and self._curated_words[i].startswith(g.prefix):
-                    rows |= self._curated_index[self._curated_words[i]]
+                words = self._curated_words
+                while i < len(words) and words[i].startswith(g.prefix):
+                    rows |= self._curated_index[words[i]]
                     i += 1
+            for n in rows:
+                count[n] = count.get(n, 0) + 1
+        best = sorted(count, key=lambda n: (-count[n], n))
         out = []
-        for n in sorted(rows):
+        for n in best:
             c = self._curated[n]
             if system and c.summary.system != system:
                 continue
             out.append(Candidate(c.summary, c.texts, 0))
+            if len(out) >= CURATED_SCORED:
+                break
         return out
 
     def _bulk_candidates(
@@ -381,9 +393,13 @@ class SearchEngine:
             match = " AND ".join(_fts_group(g, prefix) for g in subset)
             est = min(self._group_freq(g, prefix) for g in subset)
             for i in self._fts_bulk(match, system, pool, est):
+                if len(found) >= pool:
+                    break
                 found.setdefault(i, len(found))
 
-        run(live, False)
+        short_alone = len(live) == 1 and len(live[0].words[0]) < 3 and live[0].prefix
+        if not short_alone:  # a letter or two, still being typed: the prefix run only
+            run(live, False)
         if len(found) < pool and any(g.prefix for g in live):
             run(live, True)
         size = len(live) - 1
@@ -425,9 +441,11 @@ class SearchEngine:
         return [int(r[0]) for r in self.store.query(sql, [*params, limit])]
 
     def _bulk_rows(self, ids: list[int], order: dict[int, int]) -> list[Candidate]:
-        summaries = self.store.summaries(ids)
-        marks = ",".join("?" * len(ids))
-        params: list[object] = list(ids)
+        """The first rows scored in full (texts, terms, inclusion terms); the rest in order."""
+        head, tail = ids[:SCORED], ids[SCORED:]
+        summaries = self.store.summaries(head)
+        marks = ",".join("?" * len(head))
+        params: list[object] = list(head)
         terms: dict[int, list[str]] = {}
         for cid, term in self.store.query(
             f"SELECT code_id, term FROM terms WHERE code_id IN ({marks})", params
@@ -448,34 +466,44 @@ class SearchEngine:
             out.append(Candidate(s, texts, order[s.id]))
         # A header's inclusion terms speak for its billable children too.
         by_id = {c.summary.id: c for c in out}
-        headers = [c for c in out if c.summary.billable is False and c.order < 10]
-        for h in headers[:6]:
-            inherited = [Text.of(0.9, t, t) for t in incl.get(h.summary.id, [])]
-            if not inherited:  # a header named exactly: its default child answers too
-                inherited = [Text.of(0.8, h.summary.title, h.summary.title)]
-            for child in self._billable_children(h.summary):
-                known = by_id.get(child.id)
-                if known is not None:  # found on its own words: add the header's too
-                    known.texts.extend(inherited)
-                    continue
-                out.append(
-                    Candidate(
-                        child, [Text.of(1.0, child.title, None, title=True), *inherited], h.order
-                    )
+        headers = [c for c in out if c.summary.billable is False and c.order < 8][:6]
+        inherited: dict[str, list[Text]] = {}
+        for h in headers:
+            texts = [Text.of(0.9, t, t) for t in incl.get(h.summary.id, [])]
+            if not texts:  # a header named exactly: its default child answers too
+                texts = [Text.of(0.8, h.summary.title, h.summary.title)]
+            inherited[h.summary.code] = texts
+        header_order = {h.summary.code: h.order for h in headers}
+        for child, parent in self._billable_children([h.summary for h in headers]):
+            known = by_id.get(child.id)
+            if known is not None:  # found on its own words: add the header's too
+                known.texts.extend(inherited[parent])
+                continue
+            out.append(
+                Candidate(
+                    child,
+                    [Text.of(1.0, child.title, None, title=True), *inherited[parent]],
+                    header_order[parent],
                 )
+            )
+        out += [Candidate(s, [], order[s.id], tail=True) for s in self.store.summaries(tail)]
         return out
 
-    def _billable_children(self, s: CodeSummary) -> list[CodeSummary]:
-        k = code_key(s.code)
-        ids = [
-            int(r[0])
-            for r in self.store.query(
-                "SELECT id FROM codes INDEXED BY codes_key WHERE code_key > ? AND code_key < ?"
-                " AND parent = ? AND system = ? AND billable = 1 ORDER BY code_key LIMIT 8",
-                [k, k + "~", s.code, s.system],
-            )
-        ]
-        return self.store.summaries(ids)
+    def _billable_children(self, headers: list[CodeSummary]) -> list[tuple[CodeSummary, str]]:
+        """(child, header code) for the billable children of ``headers``, in one query."""
+        if not headers:
+            return []
+        one = (
+            "SELECT id, parent FROM codes INDEXED BY codes_key WHERE code_key > ?"
+            " AND code_key < ? AND parent = ? AND system = ? AND billable = 1"
+        )
+        params: list[object] = []
+        for h in headers:
+            k = code_key(h.code)
+            params += [k, k + "~", h.code, h.system]
+        rows = self.store.query(" UNION ALL ".join([one] * len(headers)) + " LIMIT 48", params)
+        parents = {int(i): str(p) for i, p in rows}
+        return [(s, parents[s.id]) for s in self.store.summaries(list(parents))]
 
     # ------------------------------------------------------------------ dose
 

@@ -102,8 +102,10 @@ def clean_query(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """Lower-case words as the full-text index sees them (diacritics removed)."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _WORD.findall(text)
 
 

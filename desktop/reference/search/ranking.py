@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from desktop.reference.keys import term_key
 from desktop.reference.search.query import words_of
 from desktop.reference.store import CodeSummary
 
@@ -50,12 +49,26 @@ class Text:
     key: str
     title: bool
     joined: frozenset[str]  # adjacent words written as one ("solu medrol" -> "solumedrol")
+    spaced: str  # " a b c": phrases and prefixes are looked for in it
+    dkey: str  # the key an exact match is judged on (a title without "unspecified")
 
     @classmethod
     def of(cls, weight: float, text: str, label: str | None, *, title: bool = False) -> Text:
         tokens = tuple(words_of(text))
         joined = frozenset(a + b for a, b in itertools.pairwise(tokens))
-        return cls(weight, tokens, frozenset(tokens) | joined, label, term_key(text), title, joined)
+        key = " ".join(tokens)
+        dkey = " ".join(t for t in tokens if t not in _DEFAULT_WORDS) if title else key
+        return cls(
+            weight,
+            tokens,
+            frozenset(tokens) | joined,
+            label,
+            key,
+            title,
+            joined,
+            f" {key} ",
+            dkey,
+        )
 
     def hits(self, g: Group) -> float:
         """1.0 for a whole word or phrase, 0.7 for a prefix, else 0."""
@@ -63,9 +76,9 @@ class Text:
             if len(alt) == 1:
                 if alt[0] in self.token_set:
                     return 1.0
-            elif alt[0] in self.token_set and _has_phrase(self.tokens, alt):
+            elif alt[0] in self.token_set and " " + " ".join(alt) + " " in self.spaced:
                 return 1.0
-        if g.prefix and any(t.startswith(g.prefix) for t in self.tokens):
+        if g.prefix and " " + g.prefix in self.spaced:
             return 0.7
         return 0.0
 
@@ -75,6 +88,7 @@ class Candidate:
     summary: CodeSummary
     texts: list[Text]
     order: int  # bm25 order among the full-text matches (0 for curated rows)
+    tail: bool = False  # beyond the rows scored in full: kept in bm25 order, after them
 
 
 @dataclass(slots=True)
@@ -88,27 +102,18 @@ class Scored:
     match: str
 
 
-def _has_phrase(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1))
-
-
-def _default_key(text: Text) -> str:
-    return " ".join(t for t in text.tokens if t not in _DEFAULT_WORDS)
-
-
 def _nearly(key: str, typed: set[str]) -> bool:
     """The typed words are the key with its last word still being typed ("headach")."""
-    return any(
-        len(k) >= 4
-        and key.startswith(k)
-        and 0 < len(key) - len(k) <= 3
-        and " " not in key[len(k) :]
-        for k in typed
-    )
+    for k in typed:
+        near = key.startswith(k) and len(k) >= 4 and 0 < len(key) - len(k) <= 3
+        if near and " " not in key[len(k) :]:
+            return True
+    return False
 
 
 def score(c: Candidate, groups: list[Group], exact_keys: set[str], weak: list[str]) -> Scored:
+    if c.tail:
+        return Scored(c, 1, 0.0, False, None, False, "text")
     matched = 0
     quality = 0.0
     label_votes: dict[str, float] = {}
@@ -133,8 +138,7 @@ def score(c: Candidate, groups: list[Group], exact_keys: set[str], weak: list[st
     exact = False
     label = None
     for t in c.texts:
-        key = _default_key(t) if t.title else t.key
-        if key in exact_keys or t.key in exact_keys or _nearly(key, exact_keys):
+        if t.dkey in exact_keys or t.key in exact_keys or _nearly(t.dkey, exact_keys):
             exact = True
             if not t.title and t.label:
                 label = t.label
@@ -155,6 +159,7 @@ def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
         summary = s.candidate.summary
         return (
             summary.status != "active",
+            s.candidate.tail,
             -s.matched_groups,
             not s.exact,
             -round(s.quality, 2),
