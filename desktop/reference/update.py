@@ -49,6 +49,7 @@ from desktop.reference.importers import (
     cpt_licensed,
     hcpcs_csv,
     hcpcs_fixed,
+    icd10cm_index,
     icd10cm_order,
     icd10cm_tabular,
     local_csv,
@@ -79,6 +80,7 @@ FORMATS: dict[str, str] = {
     hcpcs_csv.FORMAT: "HCPCS Level II alpha-numeric file (CSV)",
     cpt_licensed.FORMAT: "CPT descriptors (AMA licensed file)",
     local_csv.FORMAT: "Clinic's own additions (QuickRef local CSV)",
+    icd10cm_index.FORMAT: "ICD-10-CM Alphabetic Index (CDC, XML): search terms",
 }
 FULL_SET_SYSTEM = {
     icd10cm_order.FORMAT: "ICD-10-CM",
@@ -159,6 +161,8 @@ def detect_format(path: Path) -> str:
         raise ImportFileError(path, 1, "the file is empty (only blank lines)")
     stripped = first.lstrip()
     if stripped.startswith("<"):
+        if icd10cm_index.looks_like("\n".join(lines)):
+            return icd10cm_index.FORMAT
         return "icd10cm-xml"
     if icd10cm_order.looks_like(first):
         return icd10cm_order.FORMAT
@@ -838,6 +842,8 @@ def _import_codes(
 ) -> int:
     n = 0
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.name)
+    if fmt == icd10cm_index.FORMAT:
+        return _import_index(apply, path, progress)
     if fmt == local_csv.FORMAT:
         apply.add_source(
             LOCAL_SOURCE,
@@ -899,6 +905,28 @@ def _import_codes(
         n += 1
     apply.delete_absent(path, system, terminated)
     releases[system] = (release, source_id)
+    return n
+
+
+def _import_index(apply: _Apply, path: Path, progress: Callable[[int, int], None]) -> int:
+    """Alphabetic Index entries become search terms of the codes they name."""
+    by_code: dict[str, list[str]] = {}
+    for entry in icd10cm_index.read_index(path, progress):
+        by_code.setdefault(entry.code, []).append(entry.term)
+    n = 0
+    for code, terms in by_code.items():
+        row = apply.con.execute(
+            "SELECT id FROM codes WHERE system = 'ICD-10-CM' AND code = ?", (code,)
+        ).fetchone()
+        if row is None:
+            continue
+        before = apply.fts_values(int(row[0]))
+        apply.con.executemany(
+            "INSERT OR IGNORE INTO terms VALUES (?,?,?)",
+            [(int(row[0]), t, _term_key(t)) for t in terms],
+        )
+        apply.reindex(int(row[0]), before)
+        n += len(terms)
     return n
 
 
