@@ -46,7 +46,7 @@ FALLBACK = 10
 # How many full-text rows (in bm25 order) are scored in full; the rest keep their order.
 SCORED = 24
 # How many curated rows are scored at most (those with the most of the words).
-CURATED_SCORED = 500
+CURATED_SCORED = 40
 
 _CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
 
@@ -317,6 +317,8 @@ class SearchEngine:
         if not groups:
             return []
         pool = max(POOL, limit)
+        if len(groups) == 1 and groups[0].prefix and len(groups[0].prefix) <= 2:
+            return self._first_letters(groups[0], system, limit)
         phrase = term_key(" ".join(g_w for g in groups for g_w in g.words))
         phrase_all = term_key(" ".join(parsed.all_words))
         exact_keys = {k for k in (phrase, phrase_all) if k}
@@ -330,6 +332,30 @@ class SearchEngine:
         intent = parsed.system or ("HCPCS" if parsed.dose is not None else None)
         ordered = rank([s for s in scored if s.matched_groups > 0], intent)
         return [SearchResult(s.candidate.summary, s.match, s.label) for s in ordered[: limit * 2]]
+
+    def _first_letters(self, g: Group, system: str | None, limit: int) -> list[SearchResult]:
+        """One or two letters, still being typed: a quick list, not a ranking.
+
+        Curated rows with a word that is the letters, then with a word starting with
+        them (active first, in code order); then full-text rows, unranked.
+        """
+        word = g.words[0]
+        whole = self._curated_index.get(word, set())
+        starts: set[int] = set()
+        i = bisect.bisect_left(self._curated_words, word)
+        while i < len(self._curated_words) and self._curated_words[i].startswith(word):
+            starts |= self._curated_index[self._curated_words[i]]
+            i += 1
+        whole_ids = {self._curated[n].summary.id for n in whole}
+        rows = [self._curated[n].summary for n in whole | starts]
+        rows = [s for s in rows if not system or s.system == system]
+        rows.sort(key=lambda s: (s.status != "active", s.id not in whole_ids, s.code))
+        out = [SearchResult(s, "text") for s in rows[:limit]]
+        if len(out) < limit:
+            match = _fts_group(g, True)
+            ids = self._fts_bulk(match, system, limit - len(out), 4 * RANK_CAP)
+            out += [SearchResult(s, "prefix") for s in self.store.summaries(ids)]
+        return out
 
     def _load_curated(self) -> list[_Curated]:
         rows = self.store.query(
@@ -369,7 +395,8 @@ class SearchEngine:
                     i += 1
             for n in rows:
                 count[n] = count.get(n, 0) + 1
-        best = sorted(count, key=lambda n: (-count[n], n))
+        curated = self._curated
+        best = sorted(count, key=lambda n: (-count[n], curated[n].summary.status != "active", n))
         out = []
         for n in best:
             c = self._curated[n]
