@@ -42,7 +42,7 @@ RANK_CAP = 2000
 # How many bulk rows a tier asks FTS5 for, at least (re-ranked in Python).
 POOL = 40
 # Rows matching fewer of the words are looked for when fewer than this match more.
-FALLBACK = 10
+FALLBACK = 3
 # How many full-text rows (in bm25 order) are scored in full; the rest keep their order.
 SCORED = 24
 # How many curated rows are scored at most (those with the most of the words).
