@@ -45,6 +45,8 @@ POOL = 40
 FALLBACK = 3
 # How many full-text rows (in bm25 order) are scored in full; the rest keep their order.
 SCORED = 24
+# How many tokenised full-text rows are kept between searches.
+ROW_CACHE = 20_000
 # How many curated rows are scored at most (those with the most of the words).
 CURATED_SCORED = 40
 
@@ -118,6 +120,8 @@ class SearchEngine:
         # "solumedrol" for Solu-Medrol: two words of a curated text typed as one.
         self._known |= {j for c in self._curated for t in c.texts for j in t.joined}
         self._code_cache: dict[str, bool] = {}
+        # Full-text rows already tokenised (typing meets the same rows key after key).
+        self._rows: dict[int, tuple[CodeSummary, tuple[Text, ...], tuple[str, ...]]] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -470,36 +474,27 @@ class SearchEngine:
     def _bulk_rows(self, ids: list[int], order: dict[int, int]) -> list[Candidate]:
         """The first rows scored in full (texts, terms, inclusion terms); the rest in order."""
         head, tail = ids[:SCORED], ids[SCORED:]
-        summaries = self.store.summaries(head)
-        marks = ",".join("?" * len(head))
-        params: list[object] = list(head)
-        terms: dict[int, list[str]] = {}
-        for cid, term in self.store.query(
-            f"SELECT code_id, term FROM terms WHERE code_id IN ({marks})", params
-        ):
-            terms.setdefault(int(cid), []).append(str(term))
-        incl: dict[int, list[str]] = {}
-        for cid, text in self.store.query(
-            f"SELECT code_id, text FROM notes WHERE code_id IN ({marks})"
-            " AND kind = 'inclusion_term' ORDER BY code_id, ord",
-            params,
-        ):
-            incl.setdefault(int(cid), []).append(str(text))
+        missing = [i for i in head if i not in self._rows]
+        if missing:
+            self._load_rows(missing)
+        incl: dict[int, tuple[str, ...]] = {}
         out = []
-        for s in summaries:
-            texts = [Text.of(1.0, s.title, None, title=True)]
-            texts += [Text.of(1.0, t, t) for t in terms.get(s.id, [])]
-            texts += [Text.of(0.9, t, t) for t in incl.get(s.id, [])]
-            out.append(Candidate(s, texts, order[s.id]))
+        for i in head:
+            cached = self._rows.get(i)
+            if cached is None:
+                continue
+            summary, texts, inclusion = cached
+            incl[i] = inclusion
+            out.append(Candidate(summary, list(texts), order[i]))
         # A header's inclusion terms speak for its billable children too.
         by_id = {c.summary.id: c for c in out}
         headers = [c for c in out if c.summary.billable is False and c.order < 8][:6]
         inherited: dict[str, list[Text]] = {}
         for h in headers:
-            texts = [Text.of(0.9, t, t) for t in incl.get(h.summary.id, [])]
-            if not texts:  # a header named exactly: its default child answers too
-                texts = [Text.of(0.8, h.summary.title, h.summary.title)]
-            inherited[h.summary.code] = texts
+            own = [Text.of(0.9, t, t) for t in incl.get(h.summary.id, ())]
+            if not own:  # a header named exactly: its default child answers too
+                own = [Text.of(0.8, h.summary.title, h.summary.title)]
+            inherited[h.summary.code] = own
         header_order = {h.summary.code: h.order for h in headers}
         for child, parent in self._billable_children([h.summary for h in headers]):
             known = by_id.get(child.id)
@@ -515,6 +510,30 @@ class SearchEngine:
             )
         out += [Candidate(s, [], order[s.id], tail=True) for s in self.store.summaries(tail)]
         return out
+
+    def _load_rows(self, ids: list[int]) -> None:
+        """Title, terms and inclusion terms of rows, tokenised once and kept for next time."""
+        if len(self._rows) > ROW_CACHE:
+            self._rows.clear()
+        marks = ",".join("?" * len(ids))
+        params: list[object] = list(ids)
+        terms: dict[int, list[str]] = {}
+        for cid, term in self.store.query(
+            f"SELECT code_id, term FROM terms WHERE code_id IN ({marks})", params
+        ):
+            terms.setdefault(int(cid), []).append(str(term))
+        incl: dict[int, list[str]] = {}
+        for cid, text in self.store.query(
+            f"SELECT code_id, text FROM notes WHERE code_id IN ({marks})"
+            " AND kind = 'inclusion_term' ORDER BY code_id, ord",
+            params,
+        ):
+            incl.setdefault(int(cid), []).append(str(text))
+        for s in self.store.summaries(ids):
+            row = [Text.of(1.0, s.title, None, title=True)]
+            row += [Text.of(1.0, t, t) for t in terms.get(s.id, [])]
+            row += [Text.of(0.9, t, t) for t in incl.get(s.id, [])]
+            self._rows[s.id] = (s, tuple(row), tuple(incl.get(s.id, [])))
 
     def _billable_children(self, headers: list[CodeSummary]) -> list[tuple[CodeSummary, str]]:
         """(child, header code) for the billable children of ``headers``, in one query."""
