@@ -229,7 +229,7 @@ class SearchEngine:
                         alts = [tuple(chunk), (joined,)] + [
                             tuple(words_of(m)) for m in self._synonyms[k]
                         ]
-                        groups.append(Group(tuple(chunk), _dedupe(alts), None))
+                        groups.append(Group(tuple(chunk), _dedupe(alts), None, literal=2))
                         typed.append(spaced)
                         took = n
                         break
@@ -332,6 +332,22 @@ class SearchEngine:
         bulk = self._bulk_candidates(groups, system, pool)
         for c in bulk:
             cands.setdefault(c.summary.id, c)
+        # Rows with a search term that is exactly the words typed, wherever bm25 put them.
+        marks = ",".join("?" * len(exact_keys))
+        exact_ids = [
+            int(r[0])
+            for r in self.store.query(
+                f"SELECT code_id FROM terms WHERE term_key IN ({marks}) LIMIT 20",
+                list[object](exact_keys),
+            )
+            if int(r[0]) not in cands or cands[int(r[0])].tail
+        ]
+        if exact_ids:
+            self._load_rows([i for i in exact_ids if i not in self._rows])
+            for i in exact_ids:
+                row = self._rows.get(i)
+                if row is not None and (not system or row[0].system == system):
+                    cands[i] = Candidate(row[0], list(row[1]), 0)
         scored = [score(c, groups, exact_keys, parsed.weak) for c in cands.values()]
         intent = parsed.system or ("HCPCS" if parsed.dose is not None else None)
         ordered = rank([s for s in scored if s.matched_groups > 0], intent)

@@ -38,6 +38,7 @@ class Group:
     words: tuple[str, ...]
     alts: list[tuple[str, ...]]
     prefix: str | None  # also matches words starting with this
+    literal: int = 1  # the first alternatives are what was typed; the rest stand for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +72,13 @@ class Text:
         )
 
     def hits(self, g: Group) -> float:
-        """1.0 for a whole word or phrase, 0.7 for a prefix, else 0."""
-        for alt in g.alts:
+        """1.0 for the words as typed, 0.9 for what they stand for, 0.7 for a prefix."""
+        for n, alt in enumerate(g.alts):
             if len(alt) == 1:
                 if alt[0] in self.token_set:
-                    return 1.0
+                    return 1.0 if n < g.literal else 0.9
             elif alt[0] in self.token_set and " " + " ".join(alt) + " " in self.spaced:
-                return 1.0
+                return 1.0 if n < g.literal else 0.9
         if g.prefix and " " + g.prefix in self.spaced:
             return 0.7
         return 0.0
