@@ -6,10 +6,9 @@ from desktop.reference.search.engine import (
     RANK_CAP,
     SYSTEMS,
     SearchEngine,
-    SearchResponse,
-    SearchResult,
 )
 from desktop.reference.search.query import MAX_QUERY_CHARS, MAX_WORDS, Dose, clean_query
+from desktop.reference.search.results import SearchResponse, SearchResult
 
 __all__ = [
     "DEFAULT_LIMIT",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from desktop.reference.keys import code_key, term_key
@@ -31,6 +31,7 @@ from desktop.reference.search.query import (
     words_of,
 )
 from desktop.reference.search.ranking import Candidate, Group, Text, rank, score
+from desktop.reference.search.results import SearchResponse, SearchResult
 from desktop.reference.store import BillingUnit, CodeSummary, ReferenceStore
 from desktop.reference.units import UnitError, billing_units
 
@@ -51,38 +52,6 @@ ROW_CACHE = 20_000
 CURATED_SCORED = 40
 
 _CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    summary: CodeSummary
-    match: str  # exact | term | prefix | text
-    matched: str | None = None  # the term, abbreviation or index entry that matched
-    dose: Dose | None = None  # the dose typed, with the billing units it comes to
-
-    @property
-    def code(self) -> str:
-        return self.summary.code
-
-    @property
-    def system(self) -> str:
-        return self.summary.system
-
-    @property
-    def title(self) -> str:
-        return self.summary.title
-
-    @property
-    def billable(self) -> bool | None:
-        return self.summary.billable
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResponse:
-    query: str
-    results: list[SearchResult]
-    corrected: str | None = None  # the words actually searched, when a typo was fixed
-    suggestions: list[str] = field(default_factory=list)  # near matches when nothing matched
 
 
 @dataclass(slots=True)
