@@ -49,7 +49,9 @@ def test_several_codes_all_found_in_order(
 @pytest.mark.parametrize(
     ("query", "code", "units"),
     [("ketorolac 30 mg", "J1885", 2), ("rocephin 500mg", "J0696", 2), ("b12 1000mcg", "J3420", 1),
-     ("rocephin 1 g", "J0696", 4), ("bicillin la 2.4 million units", "J0561", 24)],
+     ("rocephin 1 g", "J0696", 4), ("bicillin la 2.4 million units", "J0561", 24),
+     ("toradol60mg", "J1885", 4), ("rocephin 1,000 mg", "J0696", 4),
+     ("bicillin 2,400,000 units", "J0561", 24)],
 )  # fmt: skip
 def test_drug_with_dose_first_with_billing_units(
     engine: SearchEngine, query: str, code: str, units: int

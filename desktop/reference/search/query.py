@@ -51,7 +51,7 @@ _DOSE_UNITS = (
     "milliliters|milliliter|units|unit|iu|u"
 )
 _DOSE = re.compile(
-    rf"(?<![\w.])(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\.\d+)\s*(million\s+)?({_DOSE_UNITS})\b",
+    rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\.\d+)\s*(million\s+)?({_DOSE_UNITS})\b",
     re.IGNORECASE,
 )
 # Code shapes: CPT (5 digits, or 4 digits and a letter), HCPCS (letter and 4 digits),
@@ -59,6 +59,7 @@ _DOSE = re.compile(
 _CODE_SHAPES = re.compile(
     r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?|\d\d|[A-Z][A-Z0-9])$"
 )
+_THOUSANDS = re.compile(r"(?<![\d,])\d{1,3}(?:,\d{3})+(?![\d,])")
 _PIECE_SPLIT = re.compile(r"[\s,;:#/()\[\]{}'\"+&|<>=!?]+")
 
 
@@ -143,6 +144,8 @@ def parse_query(q: str, is_code: Callable[[str], bool]) -> ParsedQuery:
     if m:
         out.system = _SYSTEM_OF[m.group(0)[:3]]
         low = _SYSTEM_WORDS.sub(" ", low)
+    # "1,000 mg" and "2,400,000 units" are one number each.
+    low = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), low)
     pieces = [p for p in _PIECE_SPLIT.split(low) if p and p != "-"]
     # Codes first: a piece or up to three adjacent pieces joined ("j 1885", "z00 00").
     rest: list[str] = []
