@@ -122,6 +122,9 @@ def test_ranking_rules(engine: SearchEngine) -> None:
     assert engine.search("osteoporosis").results[0].system == "ICD-10-CM"
     assert engine.search("ondansetron").results[0].system == "HCPCS"
     assert engine.search("iv push").results[0].system == "CPT"
+    # A drug named with the act ("b-12 inj", "toradol shot"): the drug before 96372.
+    assert codes(engine, "b-12 inj")[:2] == ["J3420", "96372"]
+    assert codes(engine, "toradol shot")[:2] == ["J1885", "96372"]
 
 
 def test_inclusion_terms_of_a_header_reach_its_billable_children(

@@ -46,6 +46,11 @@ POOL = 40
 FALLBACK = 3
 # How many full-text rows (in bm25 order) are scored in full; the rest keep their order.
 SCORED = 24
+# Words of how a drug is given, not which drug: they do not make a query a drug query.
+_ACT_WORDS = frozenset(
+    "shot shots injection inj dose oil depot ped modifier wasted waste discarded zero"
+    " and the for per with".split()
+)
 # How many tokenised full-text rows are kept between searches.
 ROW_CACHE = 20_000
 # How many curated rows are scored at most (those with the most of the words).
@@ -86,6 +91,16 @@ class SearchEngine:
                 for w in t.token_set:
                     self._curated_index.setdefault(w, set()).add(n)
         self._curated_words = sorted(self._curated_index)
+        # Words of drug names (brand and generic), not of the act of giving them.
+        self._drug_words = {
+            w
+            for c in self._curated
+            if c.summary.kind == "drug"
+            for t in c.texts
+            if t.label is not None
+            for w in (*t.tokens, *t.joined)
+            if len(w) >= 3 and w not in _ACT_WORDS
+        }
         # "solumedrol" for Solu-Medrol: two words of a curated text typed as one.
         self._known |= {j for c in self._curated for t in c.texts for j in t.joined}
         self._code_cache: dict[str, bool] = {}
@@ -318,7 +333,11 @@ class SearchEngine:
                 if row is not None and (not system or row[0].system == system):
                     cands[i] = Candidate(row[0], list(row[1]), 0)
         scored = [score(c, groups, exact_keys, parsed.weak) for c in cands.values()]
-        intent = parsed.system or ("HCPCS" if parsed.dose is not None else None)
+        # A drug named (a dose, a brand or generic name) asks for HCPCS at equal relevance.
+        named_drug = parsed.dose is not None or any(
+            w in self._drug_words for g in groups for w in (*g.words, "".join(g.words))
+        )
+        intent = parsed.system or ("HCPCS" if named_drug else None)
         ordered = rank([s for s in scored if s.matched_groups > 0], intent)
         return [SearchResult(s.candidate.summary, s.match, s.label) for s in ordered[: limit * 2]]
 
