@@ -19,21 +19,19 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import threading
 from dataclasses import dataclass
-from decimal import Decimal
 
 from desktop.reference.keys import code_key, term_key
 from desktop.reference.search.query import (
-    Dose,
     ParsedQuery,
     clean_query,
     parse_query,
     words_of,
 )
 from desktop.reference.search.ranking import Candidate, Group, Text, rank, score
-from desktop.reference.search.results import SearchResponse, SearchResult
-from desktop.reference.store import BillingUnit, CodeSummary, ReferenceStore
-from desktop.reference.units import UnitError, billing_units
+from desktop.reference.search.results import SearchResponse, SearchResult, with_dose
+from desktop.reference.store import CodeSummary, ReferenceStore
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
@@ -70,6 +68,22 @@ class SearchEngine:
 
     def __init__(self, store: ReferenceStore) -> None:
         self.store = store
+        # The word lists are loaded on the first search (on the search thread in the
+        # window), not here: building the window stays quick.
+        self._loaded = False
+        self._load_lock = threading.Lock()
+        self._code_cache: dict[str, bool] = {}
+        # Full-text rows already tokenised (typing meets the same rows key after key).
+        self._rows: dict[int, tuple[CodeSummary, tuple[Text, ...], tuple[str, ...]]] = {}
+
+    def _load(self) -> None:
+        with self._load_lock:
+            if not self._loaded:
+                self._load_words()
+                self._loaded = True
+
+    def _load_words(self) -> None:
+        store = self.store
         self._synonyms = store.synonyms()
         rows = store.query("SELECT word, freq FROM vocabulary ORDER BY word")
         self._vocab = [str(r[0]) for r in rows]
@@ -103,15 +117,13 @@ class SearchEngine:
         }
         # "solumedrol" for Solu-Medrol: two words of a curated text typed as one.
         self._known |= {j for c in self._curated for t in c.texts for j in t.joined}
-        self._code_cache: dict[str, bool] = {}
-        # Full-text rows already tokenised (typing meets the same rows key after key).
-        self._rows: dict[int, tuple[CodeSummary, tuple[Text, ...], tuple[str, ...]]] = {}
 
     # ------------------------------------------------------------------ public
 
     def search(
         self, query: str, limit: int = DEFAULT_LIMIT, system: str | None = None
     ) -> SearchResponse:
+        self._load()
         q = clean_query(query)
         limit = max(1, min(int(limit), MAX_LIMIT))
         if system is not None and system not in SYSTEMS:
@@ -144,7 +156,7 @@ class SearchEngine:
                     out[r.summary.id] = r
         results = list(out.values())[:limit]
         if parsed.dose is not None:
-            results = self._with_dose(results, parsed.dose)
+            results = with_dose(self.store, results, parsed.dose)
         suggestions: list[str] = []
         if not results:
             corrected = None
@@ -153,6 +165,7 @@ class SearchEngine:
 
     def suggest(self, q: str, key: str | None, system: str | None = None) -> list[str]:
         """Near matches for a query that found nothing: shorter code prefixes or words."""
+        self._load()
         if key:
             for n in range(len(key) - 1, 0, -1):
                 near = self._code_prefix(key[:n], system, 5)
@@ -554,36 +567,6 @@ class SearchEngine:
         rows = self.store.query(" UNION ALL ".join([one] * len(headers)) + " LIMIT 48", params)
         parents = {int(i): str(p) for i, p in rows}
         return [(s, parents[s.id]) for s in self.store.summaries(list(parents))]
-
-    # ------------------------------------------------------------------ dose
-
-    def _with_dose(self, results: list[SearchResult], dose: Dose) -> list[SearchResult]:
-        """Billing units of the dose on each drug result; drugs first."""
-        ids = [r.summary.id for r in results]
-        if not ids:
-            return results
-        marks = ",".join("?" * len(ids))
-        units: dict[int, BillingUnit] = {
-            int(i): BillingUnit(Decimal(str(a)), str(u))
-            for i, a, u in self.store.query(
-                f"SELECT id, unit_amount, unit FROM codes WHERE id IN ({marks})"
-                " AND unit_amount IS NOT NULL",
-                list[object](ids),
-            )
-        }
-        out = []
-        for r in results:
-            bu = units.get(r.summary.id)
-            if bu is None:
-                out.append(r)
-                continue
-            try:
-                n: int | None = billing_units(bu, dose.amount, dose.unit)
-            except UnitError:
-                n = None
-            out.append(SearchResult(r.summary, r.match, r.matched, Dose(dose.amount, dose.unit, n)))
-        # A dose asks for a drug: drugs the dose fits first, keeping their order.
-        return sorted(out, key=lambda r: 0 if r.dose is not None and r.dose.units else 1)
 
 
 def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
