@@ -286,6 +286,14 @@ def _cmd_search(store: ReferenceStore, args: argparse.Namespace) -> int:
                         "title": r.title,
                         "billable": r.billable,
                         "status": r.summary.status,
+                        "matched": r.matched,
+                        "dose": None
+                        if r.dose is None
+                        else {
+                            "amount": format(r.dose.amount.normalize(), "f"),
+                            "unit": r.dose.unit,
+                            "units": r.dose.units,
+                        },
                     }
                     for r in resp.results
                 ],

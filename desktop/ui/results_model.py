@@ -38,6 +38,8 @@ class Role(IntEnum):
     SECTION = Qt.ItemDataRole.UserRole + 7  # "" for search results, else a heading
     PINNED = Qt.ItemDataRole.UserRole + 8
     MARKS = Qt.ItemDataRole.UserRole + 9  # list[str]: the visible marks, as words
+    MATCHED = Qt.ItemDataRole.UserRole + 10  # the term or abbreviation that matched, or ""
+    DOSE = Qt.ItemDataRole.UserRole + 11  # a typed dose and its billing units, or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class ResultRow:
     status: str
     section: str = SECTION_RESULTS
     pinned: bool = False
+    matched: str = ""  # what matched when it is not the title ("chf")
+    dose: str = ""  # "30 mg = 2 units"
 
     @classmethod
     def from_summary(
@@ -59,7 +63,16 @@ class ResultRow:
 
     @classmethod
     def from_result(cls, r: SearchResult, pinned: bool = False) -> ResultRow:
-        return cls.from_summary(r.summary, SECTION_RESULTS, pinned)
+        s = r.summary
+        matched = r.matched or ""
+        title_words = set(s.title.casefold().replace(",", " ").split())
+        if set(matched.casefold().split()) <= title_words:  # the title says it already
+            matched = ""
+        dose = str(r.dose) if r.dose is not None and r.dose.units is not None else ""
+        return cls(
+            s.id, s.system, s.code, s.title, s.billable, s.status, SECTION_RESULTS, pinned,
+            matched, dose,
+        )  # fmt: skip
 
     @property
     def marks(self) -> list[str]:
@@ -94,7 +107,10 @@ class ResultsModel(QAbstractListModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    # Qt's data(): one branch per item role.
+    def data(  # noqa: C901
+        self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or index.row() >= len(self._rows) or index.column() != 0:
             return None
         row = self._rows[index.row()]
@@ -102,7 +118,12 @@ class ResultsModel(QAbstractListModel):
             return f"{row.code}  {row.system}  {row.title}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             marks = ", ".join(row.marks)
-            return f"{row.code} ({row.system}, {marks}): {row.title}"
+            text = f"{row.code} ({row.system}, {marks}): {row.title}"
+            if row.matched:
+                text += f" (matched: {row.matched})"
+            if row.dose:
+                text += f"; {row.dose}"
+            return text
         if role == Role.CODE:
             return row.code
         if role == Role.SYSTEM:
@@ -121,6 +142,10 @@ class ResultsModel(QAbstractListModel):
             return row.pinned
         if role == Role.MARKS:
             return row.marks
+        if role == Role.MATCHED:
+            return row.matched
+        if role == Role.DOSE:
+            return row.dose
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
