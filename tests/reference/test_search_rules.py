@@ -166,3 +166,36 @@ def test_diagnosis_terms_file_errors_are_clear(tmp_path: Path) -> None:
     )
     with pytest.raises(DiagnosisTermsError, match="unknown source"):
         read_diagnosis_terms(tmp_path, {"y"})
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # the code that says no more than was typed, before narrower ones
+        ("type 2 diabetes without complications", "E11.9"),  # not E11.A "... in remission"
+        ("opioid dependence", "F11.20"),  # "uncomplicated", not "with unspecified ... disorder"
+        ("alcohol dependence", "F10.20"),
+        ("prostate cancer", "C61"),  # the diagnosis, before drugs whose text names it
+    ],
+)
+def test_the_default_code_before_narrower_ones(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    assert engine.search(query, limit=5).results[0].code == first
+
+
+def test_unspecified_counts_only_for_the_condition_itself() -> None:
+    from desktop.reference.search.ranking import _is_default
+
+    assert _is_default(tuple(words_of("Peripheral vascular disease, unspecified")))
+    assert not _is_default(
+        tuple(words_of("Opioid dependence with unspecified opioid-induced disorder"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("t2dm", "E11.9"), ("t1dm", "E10.9"), ("pvd", "I73.9"), ("pad", "I73.9"), ("sob", "R06.02")],
+)
+def test_more_abbreviations(engine: SearchEngine, query: str, code: str) -> None:
+    assert engine.search(query, limit=3).results[0].code == code

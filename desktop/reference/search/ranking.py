@@ -101,6 +101,7 @@ class Scored:
     label: str | None
     unspecified: bool
     match: str
+    extra: int = 0  # title words the query did not ask for (a narrower code has more)
 
 
 def _nearly(key: str, typed: set[str]) -> bool:
@@ -150,9 +151,30 @@ def score(c: Candidate, groups: list[Group], exact_keys: set[str], weak: list[st
     title_tokens = title.token_set if title else frozenset()
     if weak:
         quality += 0.1 * sum(1 for w in weak if w in title_tokens)
-    unspecified = bool(title_tokens & _UNSPECIFIED)
+    unspecified = _is_default(title.tokens if title else ())
+    typed = {w for g in groups for alt in g.alts for w in alt}
+    extra = sum(
+        1
+        for w in title_tokens
+        if w not in typed
+        and w not in _DEFAULT_WORDS
+        and not (g_prefix_hit(w, groups))
+        and " " not in w
+    )
     kind = "term" if exact and label else ("text" if matched else "prefix")
-    return Scored(c, matched, quality, exact, label, unspecified, kind)
+    return Scored(c, matched, quality, exact, label, unspecified, kind, extra)
+
+
+def g_prefix_hit(word: str, groups: list[Group]) -> bool:
+    """The word is what a group's prefix (a word still being typed) stands for."""
+    return any(g.prefix and word.startswith(g.prefix) for g in groups)
+
+
+def _is_default(tokens: tuple[str, ...]) -> bool:
+    """An "unspecified" (or NOS) code: the word qualifies the condition itself, not a
+    complication named after "with" ("Opioid dependence with unspecified ... disorder")."""
+    head = tokens[: tokens.index("with")] if "with" in tokens else tokens
+    return bool(set(head) & _UNSPECIFIED)
 
 
 def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
@@ -166,6 +188,7 @@ def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
             -round(s.quality, 2),
             intent is not None and summary.system != intent,
             summary.billable is False,
+            s.extra if intent == "ICD-10-CM" or summary.system == "ICD-10-CM" else 0,
             not s.unspecified,
             not summary.curated,
             s.candidate.order,
