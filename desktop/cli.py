@@ -8,7 +8,6 @@ shows. Exit codes: 0 ok, 1 not found / bad input, 2 reference data unusable.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -19,14 +18,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from desktop import __version__
 from desktop.commands import check as check_command
 from desktop.commands import config as config_command
+from desktop.commands import db_update
+from desktop.commands.output import EXIT_DATA, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
+from desktop.commands.output import print_json as _print_json
+from desktop.commands.output import say as _say
 from desktop.reference.keys import SYSTEMS
 
 if TYPE_CHECKING:  # the store is imported when a command needs it (start-up time)
     from desktop.reference.store import CodeRecord, Mue, ReferenceStore
-    from desktop.reference.update import StagedUpdate
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_DATA = 0, 1, 2
-EXIT_USAGE = EXIT_NOT_FOUND  # bad input; 2 is kept for damaged or missing data
 MAX_LIMIT = 1000
 
 
@@ -67,13 +67,6 @@ def _limit(text: str) -> int:
     if not 1 <= value <= MAX_LIMIT:
         raise argparse.ArgumentTypeError(f"{value} is not between 1 and {MAX_LIMIT}")
     return value
-
-
-def _say(message: object) -> None:
-    """An error or note on stderr, escaped and capped (it may carry a user's input)."""
-    from desktop.safe_io import echo
-
-    print(f"quickref: {echo(message, 2000)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,66 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--icd10cm-xml", type=Path, help="CDC ICD-10-CM tabular XML to import")
     i = dbsub.add_parser("info", help="versions, counts and checksum")
     i.add_argument("--json", action="store_true")
-    _add_update_parsers(dbsub)
+    db_update.add_parsers(dbsub)
     return p
-
-
-def _add_update_parsers(dbsub: argparse._SubParsersAction[_Parser]) -> None:
-    """``db import / changes / use-bundled / export-pack`` (yearly code updates)."""
-    im = dbsub.add_parser(
-        "import",
-        help="import official code files (ICD-10-CM, HCPCS, licensed CPT, local CSV) "
-        "into a new reference database and switch to it",
-    )
-    im.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    im.add_argument("--yes", action="store_true", help="switch without asking")
-    im.add_argument("--dry-run", action="store_true", help="show what would change, switch nothing")
-    im.add_argument("--csv", type=Path, metavar="OUT", help="also write what changed to a CSV file")
-    im.add_argument("--json", action="store_true")
-    ch = dbsub.add_parser("changes", help="what importing FILE... would change, as CSV")
-    ch.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    ch.add_argument("--csv", type=Path, metavar="OUT", required=True)
-    ch.add_argument("--json", action="store_true")
-    dbsub.add_parser("use-bundled", help="stop using imported data; use the bundled database")
-    ep = dbsub.add_parser(
-        "export-pack", help="write the database in use, checksum and metadata for a shared folder"
-    )
-    ep.add_argument("dir", type=Path, metavar="DIR")
-    ep.add_argument(
-        "--key", type=Path, metavar="PRIVATE.pem", help="sign the pack with the clinic's key"
-    )
-    sp = dbsub.add_parser(
-        "sign-pack",
-        help="sign the valid packs in a shared folder (or one pack's .json) with the "
-        "clinic's Ed25519 private key",
-    )
-    sp.add_argument("target", type=Path, metavar="FOLDER")
-    sp.add_argument("--key", type=Path, metavar="PRIVATE.pem", required=True)
-
-
-def _cmd_export_pack(args: argparse.Namespace) -> int:
-    """``db export-pack DIR [--key PRIVATE.pem]``: write a pack, sign it with ``--key``."""
-    from desktop.reference import pack_signature, update
-
-    try:
-        pack = update.export_pack(args.dir, args.db)
-    except (update.UpdateError, OSError) as exc:
-        _say(f"export failed: {exc}")
-        return EXIT_NOT_FOUND
-    print(f"Wrote {pack.db} (data version {pack.data_version}, sha256 {pack.sha256})")
-    print(f"Metadata: {pack.metadata}")
-    if args.key is not None:
-        try:
-            sig = pack_signature.sign_file(pack.metadata, args.key)
-        except pack_signature.SignatureError as exc:
-            _say(f"the pack was written but not signed: {exc}")
-            return EXIT_USAGE
-        print(f"Signature: {sig}")
-    return EXIT_OK
-
-
-def _print_json(obj: object) -> None:
-    print(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
 
 
 def _decimal_json(value: Decimal) -> int | float:
@@ -213,14 +148,9 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "db" and args.db_command == "build":
         return _cmd_build(args)
     if args.command == "db" and args.db_command == "sign-pack":
-        return _cmd_sign_pack(args)
-    if args.command == "db" and args.db_command in (
-        "import",
-        "changes",
-        "use-bundled",
-        "export-pack",
-    ):
-        return _cmd_update(args)
+        return db_update.sign_pack(args)
+    if args.command == "db" and args.db_command in db_update.UPDATE_COMMANDS:
+        return db_update.run(args)
 
     from desktop.reference.store import ReferenceDataError, ReferenceStore
 
@@ -286,6 +216,14 @@ def _cmd_search(store: ReferenceStore, args: argparse.Namespace) -> int:
                         "title": r.title,
                         "billable": r.billable,
                         "status": r.summary.status,
+                        "matched": r.matched,
+                        "dose": None
+                        if r.dose is None
+                        else {
+                            "amount": format(r.dose.amount.normalize(), "f"),
+                            "unit": r.dose.unit,
+                            "units": r.dose.units,
+                        },
                     }
                     for r in resp.results
                 ],
@@ -574,24 +512,6 @@ def _cmd_info(store: ReferenceStore, args: argparse.Namespace) -> int:
     return EXIT_OK if verified == "verified" else EXIT_DATA
 
 
-def _print_changes(staged: StagedUpdate, wrote_csv: bool) -> None:
-    """The files read and what changed (the first 40), as ``db import`` prints them."""
-    from desktop.reference import update
-
-    for f in staged.files:
-        print(f"{f.path.name}: {update.FORMATS[f.format]}, {f.records:,} records")
-    print(f"What changed: {staged.summary()}")
-    shown = staged.changes(limit=40)
-    for c in shown:
-        extra = f" (terminated {c.terminated})" if c.terminated else ""
-        extra += f" use instead: {c.replaced_by}" if c.replaced_by else ""
-        title = c.new_title if c.change != "deleted" else c.old_title
-        print(f"  {c.change:<8} {c.system:<10} {c.code:<9} {title}{extra}")
-    more = sum(staged.counts.values()) - len(shown)
-    if more > 0:
-        print(f"  ... and {more:,} more" + ("" if wrote_csv else " (see --csv OUT)"))
-
-
 def _pack_in_use(db: Path) -> Any:
     """The shared pack ``db`` is, if the workstation chose it from its shared folder."""
     from desktop.reference import paths
@@ -618,88 +538,6 @@ def _pack_json(db: Path) -> dict[str, Any] | None:
 def _pack_text(db: Path) -> str:
     pack = _pack_in_use(db)
     return "none (this workstation's own data)" if pack is None else pack.describe()
-
-
-def _cmd_sign_pack(args: argparse.Namespace) -> int:
-    from desktop.reference import pack_signature
-
-    try:
-        signed = pack_signature.sign_packs(args.target, args.key)
-    except pack_signature.SignatureError as exc:
-        _say(f"sign-pack failed, nothing was signed: {exc}")
-        return EXIT_USAGE
-    for meta, what in signed:
-        print(f"Signed {meta.name}: {what}")
-    return EXIT_OK
-
-
-def _cmd_update(args: argparse.Namespace) -> int:
-    """``db import / changes / use-bundled / export-pack``: calls desktop.reference.update."""
-    from desktop.csvout import check_target as check_csv_target
-    from desktop.reference import paths, update
-
-    try:
-        if args.db_command == "use-bundled":
-            update.use_bundled()
-            choice = paths.reference_choice()
-            print(f"Using {choice.origin} reference data: {choice.path}")
-            return EXIT_OK
-        if args.db_command == "export-pack":
-            return _cmd_export_pack(args)
-        dry_run = args.db_command == "changes" or args.dry_run
-        if args.csv:
-            check_csv_target(args.csv)  # before the import, not after minutes of work
-        staged = update.prepare_import(args.files, base=args.db)
-    except (update.ImportFileError, update.UpdateError, OSError) as exc:
-        _say(f"import failed, nothing was changed: {exc}")
-        return EXIT_NOT_FOUND
-    try:
-        if args.csv:
-            try:
-                staged.export_changes_csv(args.csv)
-            except OSError as exc:
-                staged.discard()
-                _say(f"nothing was changed: {exc}")
-                return EXIT_NOT_FOUND
-        if not args.json:
-            _print_changes(staged, bool(args.csv))
-        switch = not dry_run
-        if switch and not args.yes and not args.json and sys.stdin.isatty():
-            try:
-                answer = input("Switch to the new data? [y/N] ")
-            except EOFError:  # end of input (Ctrl+D) is "no"
-                print()
-                answer = ""
-            switch = answer.strip().lower() in ("y", "yes")
-        new_db = staged.commit() if switch else None
-        if not switch:
-            staged.discard()
-        choice = paths.reference_choice()
-        if args.json:
-            _print_json(
-                {
-                    "files": [
-                        {"file": str(f.path), "format": f.format, "records": f.records}
-                        for f in staged.files
-                    ],
-                    "changes": staged.counts,
-                    "licensed_texts": staged.licensed_count,
-                    "data_version": staged.data_version,
-                    "switched": switch,
-                    "database": None if new_db is None else str(new_db),
-                    "in_use": str(choice.path),
-                }
-            )
-        elif switch:
-            print(f"Switched: data version {staged.data_version or '(licensed texts only)'}")
-            if new_db is not None and choice.path != new_db:
-                print(f"Note: this workstation uses {choice.origin} data ({choice.path}).")
-        else:
-            print("Nothing was changed.")
-        return EXIT_OK
-    except BaseException:
-        staged.discard()
-        raise
 
 
 if __name__ == "__main__":

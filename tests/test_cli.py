@@ -30,8 +30,13 @@ def test_search_json(reference_db: Path, capsys: pytest.CaptureFixture[str]) -> 
     first = out["results"][0]
     assert first == {
         "code": "96372", "system": "CPT", "title": first["title"], "billable": True,
-        "status": "active",
+        "status": "active", "matched": first["matched"], "dose": None,
     }  # fmt: skip
+    dosed = run_json(capsys, "--db", str(reference_db), "search", "rocephin 1 g", "--json")
+    assert dosed["results"][0]["code"] == "J0696"
+    assert dosed["results"][0]["dose"] == {"amount": "1", "unit": "g", "units": 4}
+    chf = run_json(capsys, "--db", str(reference_db), "search", "chf", "--json")
+    assert chf["results"][0]["code"] == "I50.9" and chf["results"][0]["matched"] == "chf"
 
 
 def test_search_system_and_limit(reference_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from desktop import safe_io
 from desktop.fileio import atomic_path, sqlite_uri
-from desktop.reference import checksum, curated, keys, writer
+from desktop.reference import checksum, curated, diagnosis_terms, keys, writer
 from desktop.reference.billing import ruledata
 from desktop.reference.curated import BuildError, CuratedData, read_curated
 from desktop.reference.importers import common as importers_common
@@ -45,6 +45,7 @@ SHAPING_MODULES = (
     checksum.__file__,
     safe_io.__file__,
     ruledata.__file__,
+    diagnosis_terms.__file__,
 )
 
 
@@ -181,6 +182,9 @@ def _write_all(
                 parent=rec.parent,
                 block=rec.block,
                 notes=tuple((k, t, icd_source) for k, t in rec.notes),
+                # Terms of codes a smaller tabular lacks (a test file) are left out;
+                # tests/reference/test_search_rules.py checks every term against the full set.
+                terms=tuple(data.dx_terms.get(rec.code, ())) if rec.billable else (),
             )
         )
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from desktop.reference import diagnosis_terms
 from desktop.reference.billing import ruledata
 from desktop.reference.keys import (
     PACKAGING,
@@ -153,6 +154,8 @@ class CuratedData:
     codes: list[CuratedCode] = field(default_factory=list)
     synonyms: list[tuple[str, str]] = field(default_factory=list)
     rules: dict[str, str] = field(default_factory=dict)  # billing rule files as JSON
+    # ICD-10-CM code -> its reviewed abbreviations and lay terms (diagnosis_terms.toml)
+    dx_terms: dict[str, list[str]] = field(default_factory=dict)
     templates: list[Template] = field(default_factory=list)
     mue: MueSet | None = None
 
@@ -442,11 +445,24 @@ def read_curated(data_dir: Path) -> CuratedData:
             data.synonyms.append((term, means.lower()))
     data.templates = _read_templates(data_dir / "checklists.toml", sources)
     data.mue = _read_mue(data_dir / MUE_FILE, sources)
+    _read_dx_terms(data_dir, sources, data)
     try:
         data.rules = ruledata.read_rule_files(data_dir, set(sources))
     except ruledata.RuleDataError as exc:
         raise BuildError(exc.file, exc.where, exc.message) from None
     return data
+
+
+def _read_dx_terms(data_dir: Path, sources: dict[str, Any], data: CuratedData) -> None:
+    """Abbreviations and lay terms of ICD-10-CM codes; an abbreviation's meaning is a synonym."""
+    try:
+        entries = diagnosis_terms.read_diagnosis_terms(data_dir, set(sources))
+    except diagnosis_terms.DiagnosisTermsError as exc:
+        raise BuildError(data_dir / diagnosis_terms.FILE_NAME, "", str(exc)) from None
+    for entry in entries:
+        data.dx_terms.setdefault(entry.code, []).append(entry.term)
+        if entry.means:
+            data.synonyms.append((entry.term, entry.means.lower()))
 
 
 def _read_mue(path: Path, sources: dict[str, Any]) -> MueSet | None:

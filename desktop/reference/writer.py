@@ -212,10 +212,13 @@ class ReferenceWriter:
                 c.source_id,
             ),
         )
-        if c.terms:
+        # The terms as the table keeps them (distinct, in its order), so the full-text row
+        # holds what fts_values() reads back and a later update can delete it.
+        terms = sorted(set(c.terms))
+        if terms:
             self.con.executemany(
-                "INSERT OR IGNORE INTO terms VALUES (?,?,?)",
-                [(code_id, t, term_key(t)) for t in c.terms],
+                "INSERT INTO terms VALUES (?,?,?)",
+                [(code_id, t, term_key(t)) for t in terms],
             )
         if c.notes:
             self.con.executemany(
@@ -233,10 +236,10 @@ class ReferenceWriter:
                 c.code.lower(),
                 c.title,
                 c.description,
-                " ; ".join(c.terms),
+                " ; ".join(terms),
             )
         else:
-            values = (code_key(c.code).lower(), c.title, " ; ".join([*inclusion, *c.terms]))
+            values = (code_key(c.code).lower(), c.title, " ; ".join([*inclusion, *terms]))
         self._fts_insert(code_id, (c.curated, values))
         return code_id
 

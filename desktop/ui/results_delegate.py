@@ -2,7 +2,8 @@
 
 Every colour comes from ``option.palette``, so the light and dark schemes both work;
 every mark is a word (``billable``, ``not billable``, ``deleted``, ``pinned``), so no
-meaning is carried by colour alone.
+meaning is carried by colour alone. What matched (an abbreviation such as "chf") leads
+the title line; a typed dose shows its billing units ("30 mg = 2 units") on the first.
 """
 
 from __future__ import annotations
@@ -101,6 +102,16 @@ class ResultsDelegate(QStyledItemDelegate):
         system = str(index.data(Role.SYSTEM) or "")
         painter.drawText(QRect(x, line1.top(), line1.right() - x, line1.height()), align, system)
         left_limit = x + fm.horizontalAdvance(system) + 2 * PAD
+        dose = str(index.data(Role.DOSE) or "")
+        if dose:  # "30 mg = 2 units", after the system
+            painter.setPen(text)
+            painter.drawText(
+                QRect(left_limit, line1.top(), line1.right() - left_limit, line1.height()),
+                align,
+                dose,
+            )
+            left_limit += fm.horizontalAdvance(dose) + 2 * PAD
+            painter.setPen(quiet)
         right = line1.right()
         sfm = fonts.sfm
         painter.setFont(fonts.small)
@@ -112,8 +123,16 @@ class ResultsDelegate(QStyledItemDelegate):
             self._badge(painter, badge, str(mark), palette, selected)
             right = badge.left() - PAD
 
-        # Line 2: the title, elided; a code not active leads with its status in capitals
-        # and is drawn in italics, so it cannot pass for an active one.
+        # Line 2: what matched ("chf: "), then the title, elided; a code not active leads
+        # with its status in capitals and is drawn in italics, so it cannot pass for an
+        # active one.
+        painter.setFont(opt.font)
+        matched = str(index.data(Role.MATCHED) or "")
+        if matched:
+            lead = fm.elidedText(f"{matched}: ", Qt.TextElideMode.ElideRight, line2.width() // 2)
+            painter.setPen(quiet)
+            painter.drawText(line2, align, lead)
+            line2.setLeft(line2.left() + fm.horizontalAdvance(lead))
         active = index.data(Role.STATUS) in (None, "active")
         painter.setFont(opt.font if active else fonts.italic)
         painter.setPen(text)

@@ -46,6 +46,8 @@ class Role(IntEnum):
     PINNED = Qt.ItemDataRole.UserRole + 8
     MARKS = Qt.ItemDataRole.UserRole + 9  # list[str]: the visible marks, as words
     SHOWN_TITLE = Qt.ItemDataRole.UserRole + 10  # the title as painted (status first)
+    MATCHED = Qt.ItemDataRole.UserRole + 11  # the term or abbreviation that matched, or ""
+    DOSE = Qt.ItemDataRole.UserRole + 12  # a typed dose and its billing units, or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,8 @@ class ResultRow:
     section: str = SECTION_RESULTS
     pinned: bool = False
     kind: str = ""  # the store's kind: code, drug, modifier, vaccine, ...
+    matched: str = ""  # what matched when it is not the title ("chf")
+    dose: str = ""  # "30 mg = 2 units"
 
     @classmethod
     def from_summary(
@@ -75,7 +79,16 @@ class ResultRow:
 
     @classmethod
     def from_result(cls, r: SearchResult, pinned: bool = False) -> ResultRow:
-        return cls.from_summary(r.summary, SECTION_RESULTS, pinned)
+        s = r.summary
+        matched = r.matched or ""
+        title_words = set(s.title.casefold().replace(",", " ").split())
+        if set(matched.casefold().split()) <= title_words:  # the title says it already
+            matched = ""
+        dose = str(r.dose) if r.dose is not None and r.dose.units is not None else ""
+        return cls(
+            s.id, s.system, s.code, s.title, s.billable, s.status, SECTION_RESULTS, pinned,
+            s.kind, matched, dose,
+        )  # fmt: skip
 
     @property
     def marks(self) -> list[str]:
@@ -112,7 +125,10 @@ class ResultsModel(QAbstractListModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    # Qt's data(): one branch per item role.
+    def data(  # noqa: C901
+        self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or index.row() >= len(self._rows) or index.column() != 0:
             return None
         row = self._rows[index.row()]
@@ -120,7 +136,12 @@ class ResultsModel(QAbstractListModel):
             return f"{row.code}  {row.system}  {row.shown_title}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             marks = ", ".join(row.marks)
-            return f"{row.code} ({row.system}, {marks}): {row.title}"
+            text = f"{row.code} ({row.system}, {marks}): {row.title}"
+            if row.matched:
+                text += f" (matched: {row.matched})"
+            if row.dose:
+                text += f"; {row.dose}"
+            return text
         if role == Role.CODE:
             return row.code
         if role == Role.SYSTEM:
@@ -141,6 +162,10 @@ class ResultsModel(QAbstractListModel):
             return row.pinned
         if role == Role.MARKS:
             return row.marks
+        if role == Role.MATCHED:
+            return row.matched
+        if role == Role.DOSE:
+            return row.dose
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

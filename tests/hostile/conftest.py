@@ -6,12 +6,13 @@ checked for a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +83,56 @@ def db_copy(mini_db: Path, tmp_path: Path) -> Path:
     path.parent.mkdir()
     shutil.copyfile(mini_db, path)
     return path
+
+
+@dataclass
+class Unprivileged:
+    """The CLI run as an ordinary user (as root, through setpriv as 'nobody'), with a
+    folder that user can reach: root reads and enters everything, so the permission cases
+    are only real for another user."""
+
+    run: Runner
+    folder: Path
+
+
+@pytest.fixture
+def unprivileged(mini_db: Path) -> Iterator[Unprivileged]:
+    import tempfile
+
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root and setpriv (util-linux) is missing")
+        prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+    # pytest's own temporary folders are private to their owner: use a world-reachable one
+    folder = Path(tempfile.mkdtemp(prefix="quickref-unpriv-"))
+    folder.chmod(0o777)
+    user = folder / "user"
+    user.mkdir(mode=0o777)
+    user.chmod(0o777)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUICKREF_")}
+    env.update(QUICKREF_DATA_DIR=str(user), QT_QPA_PLATFORM="offscreen", HOME=str(user))
+    root = Path(__file__).resolve().parents[2]
+    env["PYTHONPATH"] = str(root)
+
+    def _run(*args: str, timeout: float = RUN_TIMEOUT) -> Result:
+        proc = subprocess.run(
+            [*prefix, sys.executable, "-m", "desktop.cli", *args],
+            env=env,
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+        result = Result(proc.returncode, proc.stdout, proc.stderr)
+        result.assert_clean()
+        return result
+
+    yield Unprivileged(_run, folder)
+    for p in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            p.chmod(0o777)
+    shutil.rmtree(folder, ignore_errors=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import HANG_TIMEOUT, Runner, reseal
-
-ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
+from tests.hostile.conftest import HANG_TIMEOUT, Runner, Unprivileged, reseal
 
 
 def _flip_in_record(db: Path, code: bytes) -> None:
@@ -113,20 +112,27 @@ def _schema0(path: Path) -> Path:
     return path
 
 
-@pytest.mark.skipif(ROOT, reason="root enters every folder")
-def test_db_in_a_folder_that_cannot_be_entered(run: Runner, db_copy: Path) -> None:
-    db_copy.parent.chmod(0o000)
-    try:
-        r = run("--db", str(db_copy), "show", "96372")
-    finally:
-        db_copy.parent.chmod(0o755)
+def _reachable_copy(unprivileged: Unprivileged, mini_db: Path) -> Path:
+    folder = unprivileged.folder / "copy"
+    folder.mkdir(mode=0o755)
+    db = folder / "reference.sqlite"
+    shutil.copyfile(mini_db, db)
+    db.chmod(0o644)
+    return db
+
+
+def test_db_in_a_folder_that_cannot_be_entered(unprivileged: Unprivileged, mini_db: Path) -> None:
+    db = _reachable_copy(unprivileged, mini_db)
+    assert unprivileged.run("--db", str(db), "show", "96372").code == 0  # reachable: it works
+    db.parent.chmod(0o000)
+    r = unprivileged.run("--db", str(db), "show", "96372")
     assert r.code == 2 and "cannot be entered" in r.err
 
 
-@pytest.mark.skipif(ROOT, reason="root reads every file")
-def test_unreadable_db(run: Runner, db_copy: Path) -> None:
-    db_copy.chmod(0o000)
-    r = run("--db", str(db_copy), "show", "96372")
+def test_unreadable_db(unprivileged: Unprivileged, mini_db: Path) -> None:
+    db = _reachable_copy(unprivileged, mini_db)
+    db.chmod(0o000)
+    r = unprivileged.run("--db", str(db), "show", "96372")
     assert r.code == 2 and "permission denied" in r.err
 
 

@@ -52,3 +52,29 @@ def test_sections_start_once(store: ReferenceStore) -> None:
     )
     assert model.section_starts(0) and not model.section_starts(1)
     assert model.index(5, 0).data(Role.CODE) is None
+
+
+def test_rows_say_what_matched_and_the_dose_units(qtbot: object, engine: SearchEngine) -> None:
+    from PySide6.QtWidgets import QListView
+
+    from desktop.ui.results_delegate import ResultsDelegate
+
+    model = ResultsModel()
+    rows = [ResultRow.from_result(r) for r in engine.search("chf", limit=5).results]
+    rows += [ResultRow.from_result(r) for r in engine.search("ketorolac 30 mg", limit=3).results]
+    model.set_rows(rows, "mixed")
+    chf = model.index(model.row_of("ICD-10-CM", "I50.9"), 0)
+    assert chf.data(Role.MATCHED) == "chf"
+    assert "matched: chf" in chf.data(Qt.ItemDataRole.AccessibleTextRole)
+    drug = model.index(model.row_of("HCPCS", "J1885"), 0)
+    assert drug.data(Role.DOSE) == "30 mg = 2 units"
+    assert "30 mg = 2 units" in drug.data(Qt.ItemDataRole.ToolTipRole)
+    # A row matched on its own title says nothing more.
+    plain = ResultRow.from_result(engine.search("96372").results[0])
+    assert plain.matched == "" and plain.dose == ""
+    view = QListView()
+    view.setModel(model)
+    view.setItemDelegate(ResultsDelegate(view))
+    view.resize(420, 400)
+    view.show()
+    assert not view.grab().isNull()  # paints the matched line and the dose without error

@@ -15,6 +15,7 @@ from desktop.reference.importers import (
     cpt_licensed,
     hcpcs_csv,
     hcpcs_fixed,
+    icd10cm_index,
     icd10cm_order,
     icd10cm_tabular,
     local_csv,
@@ -28,6 +29,7 @@ __all__ = ["FORMATS", "REGISTRY", "FormatInfo", "detect_format", "format_info"]
 #: Every format QuickRef imports, in the order a file is tested against them (the CPT
 #: file last: it is recognised by any code<TAB>text line among the first ones).
 REGISTRY: tuple[FormatInfo, ...] = (
+    icd10cm_index.INFO,  # before the tabular list: both are XML
     icd10cm_tabular.INFO,
     cms_mue.INFO,
     icd10cm_order.INFO,

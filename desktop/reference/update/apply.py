@@ -21,6 +21,7 @@ from desktop.reference.importers import (
     format_info,
     hcpcs_csv,
     hcpcs_fixed,
+    icd10cm_index,
     icd10cm_order,
     icd10cm_tabular,
     local_csv,
@@ -270,6 +271,8 @@ def import_codes(
         return import_mue(apply, path, progress)
     if fmt == ncci_ptp.FORMAT:
         return import_ptp(apply, path, progress)
+    if fmt == icd10cm_index.FORMAT:
+        return import_index(apply, path, progress)
     if fmt == local_csv.FORMAT:
         apply.w.add_source(LOCAL_SOURCE, "This clinic's own additions", *_credit(fmt))
         n = 0
@@ -344,6 +347,21 @@ def import_ptp(apply: Apply, path: Path, progress: Callable[[int, int], None]) -
             )
             kept += 1
     return kept
+
+
+def import_index(apply: Apply, path: Path, progress: Callable[[int, int], None]) -> int:
+    """CDC Alphabetic Index entries become search terms of the ICD-10-CM codes they name."""
+    by_code: dict[str, list[str]] = {}
+    for entry in icd10cm_index.read_index(path, progress):
+        by_code.setdefault(entry.code, []).append(entry.term)
+    n = 0
+    for code, terms in by_code.items():
+        found = apply.lookup("ICD-10-CM", code)
+        if found is None:
+            continue
+        apply.w.update_code(int(found[0]), add_terms=terms)
+        n += len(terms)
+    return n
 
 
 def _credit(fmt: str) -> tuple[str, str, str]:

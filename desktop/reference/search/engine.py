@@ -1,0 +1,580 @@
+"""Query -> ranked results: the one search function the CLI and the window share.
+
+1. Codes, in any written form, come first, in the order typed (``query.py``).
+2. Words are matched best first, not all or nothing: rows matching every word that
+   matters, then most of them (``ranking.py`` orders them). Words are expanded with
+   synonyms and abbreviations (IM, SC, chf, t2dm, ...), and every word of three letters
+   or more is also a prefix unless it is a known abbreviation ("cad" does not reach
+   cadmium). A word found nowhere is corrected against the index's vocabulary.
+3. The small curated set (injection content) is scored in memory; the ~98k ICD-10-CM
+   rows through FTS5, in tiers of how many words a row matches, each tier ranked by
+   bm25 (broad prefixes are served unranked, with a limit, to stay fast).
+
+Any input returns a response, never an exception: the text is cleaned, capped and
+quoted before it reaches FTS5.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import threading
+from dataclasses import dataclass
+
+from desktop.reference.keys import SYSTEMS, code_key, term_key
+from desktop.reference.search.query import (
+    ParsedQuery,
+    clean_query,
+    parse_query,
+    words_of,
+)
+from desktop.reference.search.ranking import Candidate, Group, Text, rank, score
+from desktop.reference.search.results import SearchResponse, SearchResult, with_dose
+from desktop.reference.store import CodeSummary, ReferenceStore
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+# A broad word matches thousands of rows; above this many we serve them unranked.
+RANK_CAP = 2000
+# How many bulk rows a tier asks FTS5 for, at least (re-ranked in Python).
+POOL = 40
+# Rows matching fewer of the words are looked for when fewer than this match more.
+FALLBACK = 3
+# How many full-text rows (in bm25 order) are scored in full; the rest keep their order.
+SCORED = 24
+# Words of how a drug is given, not which drug: they do not make a query a drug query.
+_ACT_WORDS = frozenset(
+    "shot shots injection inj dose oil depot ped modifier wasted waste discarded zero"
+    " and the for per with".split()
+)
+# How many tokenised full-text rows are kept between searches.
+ROW_CACHE = 20_000
+# How many curated rows are scored at most (those with the most of the words).
+CURATED_SCORED = 40
+
+_CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
+
+
+@dataclass(slots=True)
+class _Curated:
+    summary: CodeSummary
+    texts: list[Text]
+
+
+class SearchEngine:
+    """Search over one :class:`ReferenceStore`. Cheap to call; loads its word lists once."""
+
+    def __init__(self, store: ReferenceStore) -> None:
+        self.store = store
+        # The word lists are loaded on the first search (on the search thread in the
+        # window), not here: building the window stays quick.
+        self._loaded = False
+        self._load_lock = threading.Lock()
+        self._code_cache: dict[str, bool] = {}
+        # Full-text rows already tokenised (typing meets the same rows key after key).
+        self._rows: dict[int, tuple[CodeSummary, tuple[Text, ...], tuple[str, ...]]] = {}
+
+    def _load(self) -> None:
+        with self._load_lock:
+            if not self._loaded:
+                self._load_words()
+                self._loaded = True
+
+    def _load_words(self) -> None:
+        store = self.store
+        self._synonyms = store.synonyms()
+        rows = store.query("SELECT word, freq FROM vocabulary ORDER BY word")
+        self._vocab = [str(r[0]) for r in rows]
+        self._vocab_set = set(self._vocab)
+        self._freq_sums = list(itertools.accumulate(int(r[1]) for r in rows))
+        self._freq = {str(r[0]): int(r[1]) for r in rows}
+        # Single-word search terms (abbreviations, brand names): matched whole, never
+        # as a prefix of other words.
+        self._known = {
+            str(r[0])
+            for r in store.query(
+                "SELECT DISTINCT term_key FROM terms WHERE term_key NOT LIKE '% %'"
+            )
+        } | {k for k in self._synonyms if " " not in k}
+        self._curated = self._load_curated()
+        self._curated_index: dict[str, set[int]] = {}
+        for n, c in enumerate(self._curated):
+            for t in c.texts:
+                for w in t.token_set:
+                    self._curated_index.setdefault(w, set()).add(n)
+        self._curated_words = sorted(self._curated_index)
+        # Words of drug names (brand and generic), not of the act of giving them.
+        self._drug_words = {
+            w
+            for c in self._curated
+            if c.summary.kind == "drug"
+            for t in c.texts
+            if t.label is not None
+            for w in (*t.tokens, *t.joined)
+            if len(w) >= 3 and w not in _ACT_WORDS
+        }
+        # "solumedrol" for Solu-Medrol: two words of a curated text typed as one.
+        self._known |= {j for c in self._curated for t in c.texts for j in t.joined}
+
+    # ------------------------------------------------------------------ public
+
+    # The query's shapes in the order they are tried (codes, doses, words, fallbacks).
+    def search(  # noqa: C901
+        self, query: str, limit: int = DEFAULT_LIMIT, system: str | None = None
+    ) -> SearchResponse:
+        self._load()
+        q = clean_query(query)
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        if system is not None and system not in SYSTEMS:
+            system = None
+        if not q:
+            return SearchResponse(query, [])
+        out: dict[int, SearchResult] = {}
+
+        def add(s: CodeSummary, match: str, matched: str | None = None) -> None:
+            if s.id not in out:
+                out[s.id] = SearchResult(s, match, matched)
+
+        key = code_key(q.strip("-'\"()[]"))
+        whole_code = bool(_CODE_SHAPE.match(key)) and " " not in q
+        if whole_code:
+            for s in self.store.find(key, system):
+                add(s, "exact")
+        parsed = parse_query(q, self._is_code)
+        for k in parsed.codes:
+            for s in self.store.find(k, system):
+                add(s, "exact")
+        if whole_code and any(ch.isdigit() for ch in key) and len(parsed.codes) <= 1:
+            for s in self._code_prefix(key, system, limit + len(out)):
+                add(s, "prefix")
+        corrected = None
+        if parsed.words and not (whole_code and out):
+            groups, corrected = self._groups(parsed)
+            for r in self._text(parsed, groups, system, limit):
+                if r.summary.id not in out:
+                    out[r.summary.id] = r
+        results = list(out.values())[:limit]
+        if parsed.dose is not None:
+            results = with_dose(self.store, results, parsed.dose)
+        suggestions: list[str] = []
+        if not results:
+            corrected = None
+            suggestions = self.suggest(q, key if whole_code else None, system)
+        return SearchResponse(query, results, corrected, suggestions)
+
+    def suggest(self, q: str, key: str | None, system: str | None = None) -> list[str]:
+        """Near matches for a query that found nothing: shorter code prefixes or words."""
+        self._load()
+        if key:
+            for n in range(len(key) - 1, 0, -1):
+                near = self._code_prefix(key[:n], system, 5)
+                if near:
+                    return [s.code for s in near]
+            return []
+        out: list[str] = []
+        for w in words_of(q)[:3]:
+            from rapidfuzz import fuzz, process  # only for near matches: off the start-up path
+
+            for word, _score, _i in process.extract(
+                w, self._vocab, scorer=fuzz.ratio, limit=3, score_cutoff=60
+            ):
+                if word not in out:
+                    out.append(word)
+        return out[:5]
+
+    # ------------------------------------------------------------------ codes
+
+    def _is_code(self, key: str) -> bool:
+        hit = self._code_cache.get(key)
+        if hit is None:
+            hit = bool(self.store.query("SELECT 1 FROM codes WHERE code_key = ? LIMIT 1", [key]))
+            if len(self._code_cache) > 5000:
+                self._code_cache.clear()
+            self._code_cache[key] = hit
+        return hit
+
+    def _code_prefix(self, key: str, system: str | None, limit: int) -> list[CodeSummary]:
+        sql = "SELECT id FROM codes WHERE code_key > ? AND code_key < ?"
+        params: list[object] = [key, key + "~"]
+        if system:
+            sql += " AND system = ?"
+            params.append(system)
+        sql += " ORDER BY curated DESC, code_key LIMIT ?"
+        params.append(limit)
+        ids = [int(r[0]) for r in self.store.query(sql, params)]
+        return self.store.summaries(ids)
+
+    # ------------------------------------------------------------------ words
+
+    def _groups(self, parsed: ParsedQuery) -> tuple[list[Group], str | None]:
+        """The words that matter as groups of alternatives; phrases kept together."""
+        words = parsed.all_words
+        groups: list[Group] = []
+        changed = False
+        typed: list[str] = []
+        i = 0
+        while i < len(words) and len(groups) < 8:
+            took = 0
+            for n in (3, 2):
+                chunk = words[i : i + n]
+                if len(chunk) < n:
+                    continue
+                spaced, joined = " ".join(chunk), "".join(chunk)
+                for k in (spaced, joined):
+                    if k in self._synonyms:
+                        alts = [tuple(chunk), (joined,)] + [
+                            tuple(words_of(m)) for m in self._synonyms[k]
+                        ]
+                        groups.append(Group(tuple(chunk), _dedupe(alts), None, literal=2))
+                        typed.append(spaced)
+                        took = n
+                        break
+                if took:
+                    break
+            if took:
+                i += took
+                continue
+            w = words[i]
+            i += 1
+            if w not in parsed.words:
+                continue
+            fixed = self._correct(w)
+            if fixed != w:
+                changed = True
+            typed.append(fixed)
+            alts = [(fixed,)] + [tuple(words_of(m)) for m in self._synonyms.get(fixed, [])]
+            if len(fixed) > 4 and fixed.endswith("s") and fixed not in self._known:
+                one = fixed[:-1]  # "vaccines" -> "vaccine" and what it stands for
+                alts += [(one,)] + [tuple(words_of(m)) for m in self._synonyms.get(one, [])]
+            prefix = None
+            alone = len(parsed.words) == 1  # a first letter or two, still being typed
+            last = i >= len(words)
+            # A whole word is a prefix only while it may still be being typed (the last).
+            typing = last or fixed not in self._vocab_set
+            if (
+                (len(fixed) >= 3 or alone)
+                and typing
+                and fixed not in self._known
+                and not fixed.isdigit()
+            ):
+                prefix = fixed
+            groups.append(Group((fixed,), _dedupe(alts), prefix))
+        if not groups and parsed.words:  # only stop words typed: search them as they are
+            groups = [Group((w,), [(w,)], None) for w in parsed.words[:4]]
+        return groups, (" ".join(typed) if changed else None)
+
+    def _correct(self, w: str) -> str:
+        """A word found nowhere (not a word, prefix, synonym or term) -> its nearest word."""
+        if (
+            len(w) < 4
+            or not w.isalpha()
+            or not w.isascii()
+            or w in self._vocab_set
+            or w in self._synonyms
+            or w in self._known
+            or self._prefix_freq(w) > 0
+        ):
+            return w
+        from rapidfuzz import fuzz, process  # only for typos: off the start-up path
+        from rapidfuzz.distance import OSA
+
+        near = process.extract(w, self._vocab, scorer=fuzz.ratio, limit=8, score_cutoff=70)
+        if not near:
+            return w
+        # Fewest edits (a swap of two letters is one), same first letter, same length,
+        # then the commoner word.
+        best = min(
+            (str(n[0]) for n in near),
+            key=lambda c: (
+                OSA.distance(w, c) - (0.5 if sorted(c) == sorted(w) else 0.0),
+                c[0] != w[0],
+                -self._freq.get(c, 0),
+            ),
+        )
+        return best if OSA.distance(w, best) <= max(2, len(w) // 4) else w
+
+    def _prefix_freq(self, w: str) -> int:
+        lo = bisect.bisect_left(self._vocab, w)
+        hi = bisect.bisect_left(self._vocab, w + "\uffff")
+        if hi <= lo:
+            return 0
+        return self._freq_sums[hi - 1] - (self._freq_sums[lo - 1] if lo else 0)
+
+    def _group_freq(self, g: Group, prefix: bool) -> int:
+        total = 0
+        for alt in g.alts:
+            # Words with digits ("dm2", "b12") are not in the vocabulary: assume they exist.
+            total += min((self._freq.get(t, int(not t.isalpha())) for t in alt), default=0)
+        if prefix and g.prefix:
+            total += self._prefix_freq(g.prefix)
+        return total
+
+    # ------------------------------------------------------------------ text search
+
+    def _text(
+        self, parsed: ParsedQuery, groups: list[Group], system: str | None, limit: int
+    ) -> list[SearchResult]:
+        if not groups:
+            return []
+        pool = max(POOL, limit)
+        if len(groups) == 1 and groups[0].prefix and len(groups[0].prefix) <= 2:
+            return self._first_letters(groups[0], system, limit)
+        phrase = term_key(" ".join(g_w for g in groups for g_w in g.words))
+        phrase_all = term_key(" ".join(parsed.all_words))
+        exact_keys = {k for k in (phrase, phrase_all) if k}
+        cands: dict[int, Candidate] = {}
+        for c in self._curated_candidates(groups, system):
+            cands[c.summary.id] = c
+        bulk = self._bulk_candidates(groups, system, pool)
+        for c in bulk:
+            cands.setdefault(c.summary.id, c)
+        # Rows with a search term that is exactly the words typed, wherever bm25 put them.
+        marks = ",".join("?" * len(exact_keys))
+        exact_ids = [
+            int(r[0])
+            for r in self.store.query(
+                f"SELECT code_id FROM terms WHERE term_key IN ({marks}) LIMIT 20",
+                list[object](exact_keys),
+            )
+            if int(r[0]) not in cands or cands[int(r[0])].tail
+        ]
+        if exact_ids:
+            self._load_rows([i for i in exact_ids if i not in self._rows])
+            for i in exact_ids:
+                row = self._rows.get(i)
+                if row is not None and (not system or row[0].system == system):
+                    cands[i] = Candidate(row[0], list(row[1]), 0)
+        scored = [score(c, groups, exact_keys, parsed.weak) for c in cands.values()]
+        # A drug named (a dose, a brand or generic name) asks for HCPCS at equal relevance.
+        named_drug = parsed.dose is not None or any(
+            w in self._drug_words for g in groups for w in (*g.words, "".join(g.words))
+        )
+        intent = parsed.system or ("HCPCS" if named_drug else None)
+        ordered = rank([s for s in scored if s.matched_groups > 0], intent)
+        return [SearchResult(s.candidate.summary, s.match, s.label) for s in ordered[: limit * 2]]
+
+    def _first_letters(self, g: Group, system: str | None, limit: int) -> list[SearchResult]:
+        """One or two letters, still being typed: a quick list, not a ranking.
+
+        Curated rows with a word that is the letters, then with a word starting with
+        them (active first, in code order); then full-text rows, unranked.
+        """
+        word = g.words[0]
+        whole = self._curated_index.get(word, set())
+        starts: set[int] = set()
+        i = bisect.bisect_left(self._curated_words, word)
+        while i < len(self._curated_words) and self._curated_words[i].startswith(word):
+            starts |= self._curated_index[self._curated_words[i]]
+            i += 1
+        whole_ids = {self._curated[n].summary.id for n in whole}
+        rows = [self._curated[n].summary for n in whole | starts]
+        rows = [s for s in rows if not system or s.system == system]
+        rows.sort(key=lambda s: (s.status != "active", s.id not in whole_ids, s.code))
+        out = [SearchResult(s, "text") for s in rows[:limit]]
+        if len(out) < limit:
+            match = _fts_group(g, True)
+            ids = self._fts_bulk(match, system, limit - len(out), 4 * RANK_CAP)
+            out += [SearchResult(s, "prefix") for s in self.store.summaries(ids)]
+        return out
+
+    def _load_curated(self) -> list[_Curated]:
+        rows = self.store.query(
+            "SELECT id, system, code, title, billable, status, curated, kind, description"
+            " FROM codes WHERE id IN (SELECT rowid FROM fts_curated) AND curated = 1 ORDER BY id"
+        )
+        terms: dict[int, list[str]] = {}
+        for cid, term in self.store.query(
+            "SELECT t.code_id, t.term FROM terms t JOIN codes c ON c.id = t.code_id"
+            " WHERE c.curated = 1 ORDER BY t.code_id, t.term"
+        ):
+            terms.setdefault(int(cid), []).append(str(term))
+        out = []
+        for r in rows:
+            s = CodeSummary(
+                int(r[0]), str(r[1]), str(r[2]), str(r[3]),
+                None if r[4] is None else bool(r[4]), str(r[5]), bool(r[6]), str(r[7]),
+            )  # fmt: skip
+            texts = [Text.of(1.0, s.title, None, title=True), Text.of(1.0, s.code, None)]
+            texts += [Text.of(1.0, t, t) for t in terms.get(s.id, [])]
+            texts.append(Text.of(0.5, str(r[8] or ""), None))
+            out.append(_Curated(s, texts))
+        return out
+
+    def _curated_candidates(self, groups: list[Group], system: str | None) -> list[Candidate]:
+        """Curated rows with any of the words; the ones with the most words when many."""
+        count: dict[int, int] = {}
+        for g in groups:
+            rows: set[int] = set()
+            for alt in g.alts:
+                rows |= self._curated_index.get(alt[0], set())
+            if g.prefix:
+                i = bisect.bisect_left(self._curated_words, g.prefix)
+                words = self._curated_words
+                while i < len(words) and words[i].startswith(g.prefix):
+                    rows |= self._curated_index[words[i]]
+                    i += 1
+            for n in rows:
+                count[n] = count.get(n, 0) + 1
+        curated = self._curated
+        best = sorted(count, key=lambda n: (-count[n], curated[n].summary.status != "active", n))
+        out = []
+        for n in best:
+            c = self._curated[n]
+            if system and c.summary.system != system:
+                continue
+            out.append(Candidate(c.summary, c.texts, 0))
+            if len(out) >= CURATED_SCORED:
+                break
+        return out
+
+    def _bulk_candidates(
+        self, groups: list[Group], system: str | None, pool: int
+    ) -> list[Candidate]:
+        """ICD-10-CM (and imported) rows matching the most groups, in tiers."""
+        live = [g for g in groups if self._group_freq(g, True) > 0]
+        if not live:
+            return []
+        found: dict[int, int] = {}  # id -> bm25 rank (order found)
+
+        def run(subset: list[Group], prefix: bool) -> None:
+            match = " AND ".join(_fts_group(g, prefix) for g in subset)
+            est = min(self._group_freq(g, prefix) for g in subset)
+            for i in self._fts_bulk(match, system, pool, est):
+                if len(found) >= pool:
+                    break
+                found.setdefault(i, len(found))
+
+        short_alone = len(live) == 1 and len(live[0].words[0]) < 3 and live[0].prefix
+        if not short_alone:  # a letter or two, still being typed: the prefix run only
+            run(live, False)
+        if len(found) < pool and any(g.prefix for g in live):
+            run(live, True)
+        size = len(live) - 1
+        while size >= 1 and len(found) < FALLBACK:
+            if len(live) <= 4:
+                subsets = [list(s) for s in itertools.combinations(live, size)]
+            else:  # drop the commonest words first
+                by_freq = sorted(live, key=lambda g: self._group_freq(g, True))
+                subsets = [by_freq[:size]]
+            for subset in subsets:
+                run(subset, True)
+            size -= 1
+        if not found:
+            return []
+        return self._bulk_rows(list(found), found)
+
+    def _fts_bulk(self, match: str, system: str | None, limit: int, est: int) -> list[int]:
+        where = " WHERE fts_bulk MATCH ?"
+        join = ""
+        params: list[object] = [match]
+        if system:
+            join = " JOIN codes c ON c.id = f.rowid"
+            where += " AND c.system = ?"
+            params.append(system)
+        broad = est >= 4 * RANK_CAP  # surely broad: no need to count
+        if RANK_CAP <= est < 4 * RANK_CAP:
+            count = self.store.query(
+                f"SELECT count(*) FROM (SELECT 1 FROM fts_bulk f{join}{where} LIMIT {RANK_CAP})",
+                params,
+            )[0][0]
+            broad = int(count) >= RANK_CAP
+        if broad:
+            sql = f"SELECT f.rowid FROM fts_bulk f{join}{where} LIMIT ?"
+        else:
+            sql = (
+                f"SELECT f.rowid FROM fts_bulk f{join}{where}"
+                " ORDER BY bm25(fts_bulk, 0.0, 10.0, 6.0) LIMIT ?"
+            )
+        return [int(r[0]) for r in self.store.query(sql, [*params, limit])]
+
+    def _bulk_rows(self, ids: list[int], order: dict[int, int]) -> list[Candidate]:
+        """The first rows scored in full (texts, terms, inclusion terms); the rest in order."""
+        head, tail = ids[:SCORED], ids[SCORED:]
+        missing = [i for i in head if i not in self._rows]
+        if missing:
+            self._load_rows(missing)
+        incl: dict[int, tuple[str, ...]] = {}
+        out = []
+        for i in head:
+            cached = self._rows.get(i)
+            if cached is None:
+                continue
+            summary, texts, inclusion = cached
+            incl[i] = inclusion
+            out.append(Candidate(summary, list(texts), order[i]))
+        # A header's inclusion terms speak for its billable children too.
+        by_id = {c.summary.id: c for c in out}
+        headers = [c for c in out if c.summary.billable is False and c.order < 8][:6]
+        inherited: dict[str, list[Text]] = {}
+        for h in headers:
+            own = [Text.of(0.9, t, t) for t in incl.get(h.summary.id, ())]
+            if not own:  # a header named exactly: its default child answers too
+                own = [Text.of(0.8, h.summary.title, h.summary.title)]
+            inherited[h.summary.code] = own
+        header_order = {h.summary.code: h.order for h in headers}
+        for child, parent in self._billable_children([h.summary for h in headers]):
+            known = by_id.get(child.id)
+            if known is not None:  # found on its own words: add the header's too
+                known.texts.extend(inherited[parent])
+                continue
+            out.append(
+                Candidate(
+                    child,
+                    [Text.of(1.0, child.title, None, title=True), *inherited[parent]],
+                    header_order[parent],
+                )
+            )
+        out += [Candidate(s, [], order[s.id], tail=True) for s in self.store.summaries(tail)]
+        return out
+
+    def _load_rows(self, ids: list[int]) -> None:
+        """Title, terms and inclusion terms of rows, tokenised once and kept for next time."""
+        if len(self._rows) > ROW_CACHE:
+            self._rows.clear()
+        marks = ",".join("?" * len(ids))
+        params: list[object] = list(ids)
+        terms: dict[int, list[str]] = {}
+        for cid, term in self.store.query(
+            f"SELECT code_id, term FROM terms WHERE code_id IN ({marks})", params
+        ):
+            terms.setdefault(int(cid), []).append(str(term))
+        incl: dict[int, list[str]] = {}
+        for cid, text in self.store.query(
+            f"SELECT code_id, text FROM notes WHERE code_id IN ({marks})"
+            " AND kind = 'inclusion_term' ORDER BY code_id, ord",
+            params,
+        ):
+            incl.setdefault(int(cid), []).append(str(text))
+        for s in self.store.summaries(ids):
+            row = [Text.of(1.0, s.title, None, title=True)]
+            row += [Text.of(1.0, t, t) for t in terms.get(s.id, [])]
+            row += [Text.of(0.9, t, t) for t in incl.get(s.id, [])]
+            self._rows[s.id] = (s, tuple(row), tuple(incl.get(s.id, [])))
+
+    def _billable_children(self, headers: list[CodeSummary]) -> list[tuple[CodeSummary, str]]:
+        """(child, header code) for the billable children of ``headers``, in one query."""
+        if not headers:
+            return []
+        one = (
+            "SELECT id, parent FROM codes INDEXED BY codes_key WHERE code_key > ?"
+            " AND code_key < ? AND parent = ? AND system = ? AND billable = 1"
+        )
+        params: list[object] = []
+        for h in headers:
+            k = code_key(h.code)
+            params += [k, k + "~", h.code, h.system]
+        rows = self.store.query(" UNION ALL ".join([one] * len(headers)) + " LIMIT 48", params)
+        parents = {int(i): str(p) for i, p in rows}
+        return [(s, parents[s.id]) for s in self.store.summaries(list(parents))]
+
+
+def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return [a for a in dict.fromkeys(alts) if a]
+
+
+def _fts_group(g: Group, prefix: bool) -> str:
+    alts = [f'"{" ".join(a)}"' for a in g.alts]
+    if prefix and g.prefix:
+        alts.append(f'"{g.prefix}"*')
+    return "(" + " OR ".join(alts) + ")"

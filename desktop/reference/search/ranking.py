@@ -1,0 +1,198 @@
+"""How well a row answers the words typed, and the order results are shown in.
+
+Each word that matters is a :class:`Group` of alternatives (the word, its synonyms, a
+prefix). A row's texts (title, search terms, inclusion terms, our description) are
+checked group by group. The order, most important first:
+
+1. active before deleted, always;
+2. rows matching more of the groups before rows matching fewer;
+3. an exact title or term match (the words typed are a term of the row, or its title
+   without "unspecified" and its like);
+4. how well the groups matched: a whole word beats a prefix, a title or term beats an
+   inclusion term, which beats our description;
+5. the code set the query names ("dx", "cpt", a dose asks for a drug);
+6. billable codes before their headers;
+7. the "unspecified" code when the words give no detail;
+8. curated injection content at a tie; then bm25 order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from desktop.reference.search.query import words_of
+from desktop.reference.store import CodeSummary
+
+# Words a default code's title adds that a person does not type.
+_DEFAULT_WORDS = frozenset(
+    "unspecified uncomplicated organism nos site not specified of the and or type".split()
+)
+_UNSPECIFIED = frozenset(("unspecified", "nos"))
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One word that matters (or a phrase), as alternatives token sequences."""
+
+    words: tuple[str, ...]
+    alts: list[tuple[str, ...]]
+    prefix: str | None  # also matches words starting with this
+    literal: int = 1  # the first alternatives are what was typed; the rest stand for it
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    weight: float
+    tokens: tuple[str, ...]
+    token_set: frozenset[str]
+    label: str | None  # what to show as "matched" (None: the title itself)
+    key: str
+    title: bool
+    joined: frozenset[str]  # adjacent words written as one ("solu medrol" -> "solumedrol")
+    spaced: str  # " a b c": phrases and prefixes are looked for in it
+    dkey: str  # the key an exact match is judged on (a title without "unspecified")
+
+    @classmethod
+    def of(cls, weight: float, text: str, label: str | None, *, title: bool = False) -> Text:
+        tokens = tuple(words_of(text))
+        joined = frozenset(a + b for a, b in itertools.pairwise(tokens))
+        key = " ".join(tokens)
+        dkey = " ".join(t for t in tokens if t not in _DEFAULT_WORDS) if title else key
+        return cls(
+            weight,
+            tokens,
+            frozenset(tokens) | joined,
+            label,
+            key,
+            title,
+            joined,
+            f" {key} ",
+            dkey,
+        )
+
+    def hits(self, g: Group) -> float:
+        """1.0 for the words as typed, 0.9 for what they stand for, 0.7 for a prefix."""
+        for n, alt in enumerate(g.alts):
+            if len(alt) == 1:
+                if alt[0] in self.token_set:
+                    return 1.0 if n < g.literal else 0.9
+            elif alt[0] in self.token_set and " " + " ".join(alt) + " " in self.spaced:
+                return 1.0 if n < g.literal else 0.9
+        if g.prefix and " " + g.prefix in self.spaced:
+            return 0.7
+        return 0.0
+
+
+@dataclass(slots=True)
+class Candidate:
+    summary: CodeSummary
+    texts: list[Text]
+    order: int  # bm25 order among the full-text matches (0 for curated rows)
+    tail: bool = False  # beyond the rows scored in full: kept in bm25 order, after them
+
+
+@dataclass(slots=True)
+class Scored:
+    candidate: Candidate
+    matched_groups: int
+    quality: float
+    exact: bool
+    label: str | None
+    unspecified: bool
+    match: str
+    extra: int = 0  # title words the query did not ask for (a narrower code has more)
+
+
+def _nearly(key: str, typed: set[str]) -> bool:
+    """The typed words are the key with its last word still being typed ("headach")."""
+    for k in typed:
+        near = key.startswith(k) and len(k) >= 4 and 0 < len(key) - len(k) <= 3
+        if near and " " not in key[len(k) :]:
+            return True
+    return False
+
+
+def score(c: Candidate, groups: list[Group], exact_keys: set[str], weak: list[str]) -> Scored:
+    if c.tail:
+        return Scored(c, 1, 0.0, False, None, False, "text")
+    matched = 0
+    quality = 0.0
+    label_votes: dict[str, float] = {}
+    title_covers = True
+    for g in groups:
+        best = 0.0
+        best_label: str | None = None
+        title_hit = 0.0
+        for t in c.texts:
+            h = t.hits(g) * t.weight
+            if t.title:
+                title_hit = h
+            if h > best:
+                best, best_label = h, t.label
+        if best > 0:
+            matched += 1
+            quality += best
+            if best_label is not None and title_hit < best:
+                label_votes[best_label] = label_votes.get(best_label, 0.0) + best
+        if title_hit == 0:
+            title_covers = False
+    exact = False
+    label = None
+    for t in c.texts:
+        if t.dkey in exact_keys or t.key in exact_keys or _nearly(t.dkey, exact_keys):
+            exact = True
+            if not t.title and t.label:
+                label = t.label
+            break
+    if label is None and label_votes and not title_covers:
+        label = max(label_votes.items(), key=lambda kv: kv[1])[0]
+    title = next((t for t in c.texts if t.title), None)
+    title_tokens = title.token_set if title else frozenset()
+    if weak:
+        quality += 0.1 * sum(1 for w in weak if w in title_tokens)
+    unspecified = _is_default(title.tokens if title else ())
+    typed = {w for g in groups for alt in g.alts for w in alt}
+    extra = sum(
+        1
+        for w in title_tokens
+        if w not in typed
+        and w not in _DEFAULT_WORDS
+        and not (g_prefix_hit(w, groups))
+        and " " not in w
+    )
+    kind = "term" if exact and label else ("text" if matched else "prefix")
+    return Scored(c, matched, quality, exact, label, unspecified, kind, extra)
+
+
+def g_prefix_hit(word: str, groups: list[Group]) -> bool:
+    """The word is what a group's prefix (a word still being typed) stands for."""
+    return any(g.prefix and word.startswith(g.prefix) for g in groups)
+
+
+def _is_default(tokens: tuple[str, ...]) -> bool:
+    """An "unspecified" (or NOS) code: the word qualifies the condition itself, not a
+    complication named after "with" ("Opioid dependence with unspecified ... disorder")."""
+    head = tokens[: tokens.index("with")] if "with" in tokens else tokens
+    return bool(set(head) & _UNSPECIFIED)
+
+
+def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
+    def key(s: Scored) -> tuple[object, ...]:
+        summary = s.candidate.summary
+        return (
+            summary.status != "active",
+            s.candidate.tail,
+            -s.matched_groups,
+            not s.exact,
+            -round(s.quality, 2),
+            intent is not None and summary.system != intent,
+            summary.billable is False,
+            s.extra if intent == "ICD-10-CM" or summary.system == "ICD-10-CM" else 0,
+            not s.unspecified,
+            not summary.curated,
+            s.candidate.order,
+            summary.code,
+        )
+
+    return sorted(scored, key=key)

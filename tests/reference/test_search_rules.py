@@ -1,0 +1,201 @@
+"""Search rules of issue 10, each with real queries on the real database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.reference.diagnosis_terms import read_diagnosis_terms
+from desktop.reference.paths import bundled_data_dir
+from desktop.reference.search import SearchEngine
+from desktop.reference.search.query import words_of
+from desktop.reference.store import ReferenceStore
+
+
+def codes(engine: SearchEngine, query: str, limit: int = 10) -> list[str]:
+    return [r.code for r in engine.search(query, limit=limit).results]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("J-0696", "J0696"), ("j 1885", "J1885"), ("cpt 96374", "96374"),
+        ("icd-10 z23", "Z23"), ("ICD 10 E11.9", "E11.9"), ("z00 00", "Z00.00"),
+        ("J1100 x 10", "J1100"), ("j0696 *4", "J0696"), ("J3420 1 unit", "J3420"),
+        ("hcpcs j1885", "J1885"), ("(E55.9)", "E55.9"), ("963 72", "96372"),
+    ],
+)  # fmt: skip
+def test_codes_in_any_written_form(engine: SearchEngine, query: str, first: str) -> None:
+    assert codes(engine, query)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("99211-25", ["99211", "25"]),
+        ("99211 mod 25", ["99211", "25"]),
+        ("96365 96366", ["96365", "96366"]),
+        ("96372 and J1885", ["96372", "J1885"]),
+        ("96374, 96375", ["96374", "96375"]),
+    ],
+)
+def test_several_codes_all_found_in_order(
+    engine: SearchEngine, query: str, expected: list[str]
+) -> None:
+    assert codes(engine, query)[: len(expected)] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "units"),
+    [("ketorolac 30 mg", "J1885", 2), ("rocephin 500mg", "J0696", 2), ("b12 1000mcg", "J3420", 1),
+     ("rocephin 1 g", "J0696", 4), ("bicillin la 2.4 million units", "J0561", 24),
+     ("toradol60mg", "J1885", 4), ("rocephin 1,000 mg", "J0696", 4),
+     ("bicillin 2,400,000 units", "J0561", 24)],
+)  # fmt: skip
+def test_drug_with_dose_first_with_billing_units(
+    engine: SearchEngine, query: str, code: str, units: int
+) -> None:
+    first = engine.search(query).results[0]
+    assert first.code == code
+    assert first.dose is not None and first.dose.units == units
+    assert str(first.dose).endswith(f"= {units} units" if units > 1 else "= 1 unit")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("code for depo shot", "J1050"), ("pt here for flu vaccine", "G0008"),
+     ("shot of toradol", "J1885"), ("patient needs toradol shot", "J1885"),
+     ("influenza vaccine administration medicare", "G0008"),
+     ("what is the dx code for anxiety", "F41.9")],
+)  # fmt: skip
+def test_filler_words_never_empty_a_result(engine: SearchEngine, query: str, expected: str) -> None:
+    assert expected in codes(engine, query)[:5]
+
+
+def test_best_match_not_all_or_nothing(engine: SearchEngine) -> None:
+    # "daily" and "office" narrow nothing here: the rows with the other words come first.
+    assert codes(engine, "lovenox injection daily")[0] == "J1650"
+    assert codes(engine, "injection given in the office im")[0] == "96372"
+    # A word that exists anywhere never leaves the list empty.
+    assert codes(engine, "qqqzzz hypothyroidism")
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "matched"),
+    [("chf", "I50.9", "chf"), ("hld", "E78.5", "hld"), ("cad", "I25.10", "cad"),
+     ("ra", "M06.9", "ra"), ("osa", "G47.33", "osa"), ("sinus infection", "J32.9", None),
+     ("pink eye", "H10.9", None), ("yearly physical", "Z00.00", None),
+     ("ear infection", "H66.90", None), ("sugar", "E11.9", "sugar")],
+)  # fmt: skip
+def test_diagnoses_in_shorthand_and_lay_words(
+    engine: SearchEngine, query: str, first: str, matched: str | None
+) -> None:
+    top = engine.search(query).results[0]
+    assert top.code == first
+    assert top.matched == (matched or query)
+
+
+def test_short_words_are_not_prefixes_of_unrelated_words(engine: SearchEngine) -> None:
+    assert not any(r.title.lower().startswith("toxic effect of cadmium")
+                   for r in engine.search("cad").results[:5])  # fmt: skip
+    assert "J0461" not in codes(engine, "ra", 5)  # atropine
+
+
+def test_typo_correction_leaves_known_words_alone(engine: SearchEngine) -> None:
+    for q in ("hld", "chf", "headach"):
+        assert engine.search(q).corrected is None
+    fixed = engine.search("hypertention")
+    assert fixed.corrected == "hypertension" and fixed.results[0].code == "I10"
+
+
+def test_ranking_rules(engine: SearchEngine) -> None:
+    # Billable before its header; the unspecified default; active before deleted.
+    gout = codes(engine, "gout")
+    assert gout.index("M10.9") < gout.index("M10") if "M10" in gout else gout[0] == "M10.9"
+    assert codes(engine, "hypothyroidism")[0] == "E03.9"
+    covid = engine.search("covid shot", limit=50).results
+    assert covid[0].code == "90480"
+    statuses = [r.summary.status for r in covid]
+    assert statuses == sorted(statuses, key=lambda s: s != "active")
+    # A diagnosis word ranks ICD-10-CM first, a drug HCPCS, an act CPT.
+    assert engine.search("osteoporosis").results[0].system == "ICD-10-CM"
+    assert engine.search("ondansetron").results[0].system == "HCPCS"
+    assert engine.search("iv push").results[0].system == "CPT"
+    # A drug named with the act ("b-12 inj", "toradol shot"): the drug before 96372.
+    assert codes(engine, "b-12 inj")[:2] == ["J3420", "96372"]
+    assert codes(engine, "toradol shot")[:2] == ["J1885", "96372"]
+
+
+def test_inclusion_terms_of_a_header_reach_its_billable_children(
+    engine: SearchEngine,
+) -> None:
+    # Z00.0's inclusion term ("adult periodic examination") is on the header only.
+    # The children match all three words only through it, so they lead.
+    top = codes(engine, "adult periodic examination", 3)
+    assert {"Z00.00", "Z00.01"} <= set(top), top
+
+
+def test_every_diagnosis_term_points_to_a_billable_code_that_means_it(
+    store: ReferenceStore,
+) -> None:
+    entries = read_diagnosis_terms(bundled_data_dir())
+    assert len(entries) >= 300
+    sources = {s.id for s in store.sources()}
+    for e in entries:
+        assert e.source in sources, e
+        found = [s for s in store.find(e.code, "ICD-10-CM") if s.code == e.code]
+        assert found and found[0].billable, e
+        record = store.record(found[0].id)
+        assert record is not None
+        texts = [record.title] + [n.text for n in record.notes if n.kind == "inclusion_term"]
+        if record.parent is not None:
+            parent = store.record(record.parent.id)
+            assert parent is not None
+            texts += [n.text for n in parent.notes if n.kind == "inclusion_term"]
+        title_words = {w[:5] for t in texts for w in words_of(t) if len(w) >= 3}
+        said = {w[:5] for w in words_of(f"{e.term} {e.means or ''}") if len(w) >= 3}
+        assert title_words & said, f"{e.term} -> {e.code} {record.title}"
+
+
+def test_diagnosis_terms_file_errors_are_clear(tmp_path: Path) -> None:
+    from desktop.reference.diagnosis_terms import DiagnosisTermsError
+
+    (tmp_path / "diagnosis_terms.toml").write_text(
+        '[[group]]\nsource = "x"\nterms = [{ term = "chf", code = "I50.9" }]\n'
+    )
+    with pytest.raises(DiagnosisTermsError, match="unknown source"):
+        read_diagnosis_terms(tmp_path, {"y"})
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # the code that says no more than was typed, before narrower ones
+        ("type 2 diabetes without complications", "E11.9"),  # not E11.A "... in remission"
+        ("opioid dependence", "F11.20"),  # "uncomplicated", not "with unspecified ... disorder"
+        ("alcohol dependence", "F10.20"),
+        ("prostate cancer", "C61"),  # the diagnosis, before drugs whose text names it
+    ],
+)
+def test_the_default_code_before_narrower_ones(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    assert engine.search(query, limit=5).results[0].code == first
+
+
+def test_unspecified_counts_only_for_the_condition_itself() -> None:
+    from desktop.reference.search.ranking import _is_default
+
+    assert _is_default(tuple(words_of("Peripheral vascular disease, unspecified")))
+    assert not _is_default(
+        tuple(words_of("Opioid dependence with unspecified opioid-induced disorder"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("t2dm", "E11.9"), ("t1dm", "E10.9"), ("pvd", "I73.9"), ("pad", "I73.9"), ("sob", "R06.02")],
+)
+def test_more_abbreviations(engine: SearchEngine, query: str, code: str) -> None:
+    assert engine.search(query, limit=3).results[0].code == code
