@@ -61,7 +61,7 @@ def dock(
 
 
 def current_kind(dock: ChecklistDock) -> str:
-    step = dock._current_step()
+    step = dock.current_step()
     assert step is not None
     return step.kind
 

@@ -285,23 +285,18 @@ class ChecklistDock(QDockWidget):
     # ------------------------------------------------------------------ actions
 
     def toggle_current(self) -> None:
-        step = self._current_step()
+        step = self.current_step()
         if step is None or self._run is None:
             return
         if step.kind == "tick":
             self._toggle(step.key, not self._run.is_done(step.key))
         elif step.kind == "yes_no":
             self.no_button.setFocus()
-        elif step.kind == "choice":
-            if self.choice_page.buttons:
-                self.choice_page.buttons[0].setFocus()
-        elif step.kind == "vaccines":
-            self.vaccines_page.view.setFocus()
-        else:
-            self.drug_editor.search.setFocus()
+        else:  # the first answer, the product list or the drug field
+            self.step_panel.first_control(step).setFocus()
 
     def choose_current(self, value: str) -> None:
-        step = self._current_step()
+        step = self.current_step()
         run = self._run
         if step is None or run is None or step.kind != "choice":
             return
@@ -313,7 +308,7 @@ class ChecklistDock(QDockWidget):
         self.view.setFocus()
 
     def record_vaccines(self, codes: list[str]) -> None:
-        step = self._current_step()
+        step = self.current_step()
         run = self._run
         if step is None or run is None or step.kind != "vaccines":
             return
@@ -325,7 +320,7 @@ class ChecklistDock(QDockWidget):
         self.view.setFocus()
 
     def answer_current(self, yes: bool) -> None:
-        step = self._current_step()
+        step = self.current_step()
         run = self._run
         if step is None or run is None or step.kind != "yes_no":
             return
@@ -355,7 +350,7 @@ class ChecklistDock(QDockWidget):
             return
         try:
             drug = self.drug_editor.checked()
-            step = self._current_step()
+            step = self.current_step()
             run.set_drug(
                 drug.code,
                 drug.dose,
@@ -499,7 +494,7 @@ class ChecklistDock(QDockWidget):
             self.em_check.setChecked(bool(run.separate_em))
             self.em_check.blockSignals(False)
 
-    def _current_step(self) -> ChecklistStep | None:
+    def current_step(self) -> ChecklistStep | None:
         index = self.view.currentIndex()
         return self.model.step_at(index.row()) if index.isValid() else None
 
@@ -507,7 +502,7 @@ class ChecklistDock(QDockWidget):
         self._show_step()
 
     def _show_step(self) -> None:
-        step = self._current_step()
+        step = self.current_step()
         run = self._run
         if step is None or run is None:
             self.step_panel.clear()
@@ -590,27 +585,8 @@ class ChecklistDock(QDockWidget):
             and isinstance(event, QKeyEvent)
             and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ):
-            key = event.key()
-            step = self._current_step()
-            if key == Qt.Key.Key_Space:
-                self.toggle_current()
-                return True
-            if step is not None and step.kind == "yes_no" and key in (Qt.Key.Key_Y, Qt.Key.Key_N):
-                self.answer_current(key == Qt.Key.Key_Y)
-                return True
-            if step is not None and step.kind == "choice" and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
-                value = self.choice_page.value_for_key(int(key) - int(Qt.Key.Key_0))
-                if value is not None:
-                    self.choose_current(value)
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and step is not None:
-                if step.kind == "drug_dose":
-                    self.drug_editor.search.setFocus()
-                elif step.kind in ("yes_no", "choice", "vaccines"):
-                    self.toggle_current()
-                return True
-            if key == Qt.Key.Key_Tab:
-                # What to do for this step comes before "Why this step?".
-                self.step_panel.first_control(step).setFocus(Qt.FocusReason.TabFocusReason)
+            from desktop.ui.checklist.step_keys import handle_step_key
+
+            if handle_step_key(self, event.key()):
                 return True
         return super().eventFilter(watched, event)
