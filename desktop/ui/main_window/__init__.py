@@ -37,6 +37,7 @@ from desktop.ui.main_window.actions import Act, build_actions
 from desktop.ui.main_window.chrome import install_menus, name_unnamed_buttons
 from desktop.ui.main_window.copying import copy_message
 from desktop.ui.main_window.keys import WindowKeys
+from desktop.ui.main_window.windows import answer_words
 from desktop.ui.navigation import NavigationHistory
 from desktop.ui.results_model import ResultRow
 from desktop.ui.search import SearchController, SearchPanel
@@ -300,17 +301,10 @@ class MainWindow(QMainWindow):
         else:
             self._soft_selection = False
             self.detail.show_no_match(self.notice_label.text())
-        self._announcer.say(self.results_view, self._answer_words(response, len(rows)))
-        self.results_updated.emit(query)
-
-    def _answer_words(self, response: SearchResponse, count: int) -> str:
-        """What a screen reader says when an answer arrives: the count, or the notice."""
         notice = self.notice_label.text() if self.notice.isVisibleTo(self) else ""
-        if not count:
-            near = ", ".join(b.text() for b in self.panel.suggestion_buttons)
-            return f"{notice} {near}".strip()
-        found = f"{count} result{'' if count == 1 else 's'}"
-        return f"{notice} {found}" if response.corrected else found
+        near = [b.text() for b in self.panel.suggestion_buttons]
+        self._announcer.say(self.results_view, answer_words(response, len(rows), notice, near))
+        self.results_updated.emit(query)
 
     def _on_search_failed(self, query: str, message: str) -> None:
         self.panel.show_failure(query, message)
@@ -554,17 +548,9 @@ class MainWindow(QMainWindow):
     def offer_resume(self) -> bool:
         """At start: an unfinished checklist with progress (after a crash or power cut)
         opens in the checklist dock, resumed. True if one was offered."""
-        from desktop.records.checklist import ChecklistError
+        from desktop.ui.main_window.windows import offer_resume
 
-        try:
-            run = self.checklists.unfinished()
-        except (UserDataError, ChecklistError) as exc:
-            self.statusBar().showMessage(f"Unfinished checklists not read: {exc}", STATUS_MS)
-            return False
-        if run is None or run.done_count == 0 or self.checklist_dock is not None:
-            return False
-        self.open_checklist(None)
-        return True
+        return offer_resume(self)
 
     def open_check_panel(self) -> None:
         """Show the "Check lines" panel (the claim check)."""
@@ -573,11 +559,9 @@ class MainWindow(QMainWindow):
         open_check_panel(self)
 
     def show_history(self) -> None:
-        from desktop.ui.history_dialog import HistoryDialog
+        from desktop.ui.main_window.windows import show_history
 
-        dialog = HistoryDialog(self.user, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+        show_history(self)
 
     def import_reference_files(self) -> None:
         from desktop.ui.import_dialog import run_import_dialog
@@ -586,11 +570,9 @@ class MainWindow(QMainWindow):
             self.reopen_reference()
 
     def show_settings(self) -> None:
-        from desktop.ui.settings_dialog import SettingsDialog
+        from desktop.ui.main_window.windows import show_settings
 
-        dialog = SettingsDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        show_settings(self)
 
     def reopen_reference(self) -> None:
         """Switch to the reference data now in use (after an import or use-bundled).
@@ -622,15 +604,9 @@ class MainWindow(QMainWindow):
             self._show(rec.system, rec.code, push=False)
 
     def show_about(self) -> AboutDialog:
-        from desktop.ui.about_dialog import AboutDialog
+        from desktop.ui.main_window.windows import show_about
 
-        if self._about is None:
-            self._about = AboutDialog(self.store, self)
-        if self._about.isVisible():
-            self._about.raise_()
-            self._about.activateWindow()
-        self._about.show()
-        return self._about
+        return show_about(self)
 
 
 def build_main_window(
