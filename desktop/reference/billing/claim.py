@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from desktop.reference.billing import rules
+from desktop.reference.billing.claim_base import (
+    ERROR,
+    INFO,
+    SEVERITIES,
+    WARNING,
+    ClaimResult,
+    Finding,
+)
+from desktop.reference.billing.claim_drug_rules import DrugChecks
+from desktop.reference.billing.claim_vaccine_rules import VaccineChecks
 from desktop.reference.billing.dose import mue_of, packaging_of
 from desktop.reference.billing.items import ClaimError, ClaimLine, parse_items
 from desktop.reference.billing.lines import MEDICARE, BillingLine
-from desktop.reference.billing.vaccines import VaccineRules
 from desktop.reference.store import ReferenceStore
 
 __all__ = [
@@ -32,79 +38,10 @@ __all__ = [
     "parse_items",
 ]
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES = (ERROR, WARNING, INFO)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    severity: str
-    rule: str
-    codes: tuple[str, ...]
-    message: str
-    source: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "severity": self.severity,
-            "rule": self.rule,
-            "codes": list(self.codes),
-            "message": self.message,
-            "source": self.source,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimResult:
-    payer: str
-    lines: tuple[ClaimLine, ...]
-    findings: tuple[Finding, ...]
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "payer": self.payer,
-            "lines": [x.as_dict() for x in self.lines],
-            "findings": [f.as_dict() for f in self.findings],
-        }
-
-
 # ---------------------------------------------------------------------- checking
 
 
-class _Check:
-    def __init__(
-        self, store: ReferenceStore, lines: list[ClaimLine], payer: str, today: dt.date
-    ) -> None:
-        self.store = store
-        self.lines = lines
-        self.payer = payer
-        self.today = today.isoformat()
-        self.rules: dict[str, Any] = rules.load(store, "claim_rules")
-        self.vaccine = VaccineRules.load(store)
-        self.findings: list[Finding] = []
-        self.codes = {x.code for x in lines}
-        self.drug_admin: dict[str, list[str]] = {
-            str(k): [str(r) for r in v] for k, v in self.rules["drug_admin"]["routes"].items()
-        }
-
-    def add(
-        self,
-        severity: str,
-        rule: str,
-        codes: list[str] | tuple[str, ...],
-        message: str,
-        source_key: str,
-    ) -> None:
-        source = str(self.rules.get(source_key, {}).get("source", source_key))
-        self.findings.append(Finding(severity, rule, tuple(dict.fromkeys(codes)), message, source))
-
-    def by_kind(self, kind: str) -> list[ClaimLine]:
-        return [x for x in self.lines if x.record.summary.kind == kind]
-
-    @property
-    def diagnoses(self) -> list[ClaimLine]:
-        return [x for x in self.lines if x.system == "ICD-10-CM"]
-
+class _Check(VaccineChecks, DrugChecks):
     def run(self) -> list[Finding]:
         for rule in (
             self.exclusive,
@@ -115,10 +52,14 @@ class _Check:
             self.vaccines,
             self.addons,
             self.hierarchy,
+            self.initial_services,
+            self.hydration,
+            self.antineoplastic,
             self.jz_jw,
             self.pairing,
             self.routes,
             self.mue,
+            self.vaccine_units,
             self.ptp,
         ):
             rule()
@@ -225,118 +166,6 @@ class _Check:
                     "em",
                 )
 
-    def _units(self, codes: set[str] | frozenset[str]) -> int:
-        return sum(int(x.units) for x in self.lines if x.code in codes)
-
-    def vaccines(self) -> None:
-        products = self.by_kind("vaccine")
-        v = self.vaccine
-        drug_admin = [x.code for x in self.lines if x.code in self.drug_admin]
-        drugs = [x for x in self.lines if x.record.billing_unit is not None]
-        if not products:
-            return
-        if not self.codes & v.admin_codes:
-            if drug_admin:
-                self.add(
-                    ERROR,
-                    "vaccine-with-drug-admin",
-                    [*drug_admin, *(p.code for p in products)],
-                    f"A vaccine is never administered with {', '.join(drug_admin)}: report "
-                    "the immunization administration code instead (90471/90472, "
-                    "90460/90461, 90473/90474, 90480 or G0008-G0010).",
-                    "vaccine_lines",
-                )
-            else:
-                self.add(
-                    ERROR,
-                    "vaccine-without-admin",
-                    [p.code for p in products],
-                    "Vaccine product(s) without an immunization administration code: add "
-                    "90471/90472, 90460/90461, 90473/90474, 90480 or G0008-G0010.",
-                    "vaccine_lines",
-                )
-            return
-        if drug_admin and not drugs:
-            self.add(
-                WARNING,
-                "vaccine-with-drug-admin",
-                [*drug_admin, *(p.code for p in products)],
-                f"{', '.join(drug_admin)} with a vaccine but no drug line: drug "
-                "administration codes are never used for a vaccine.",
-                "vaccine_lines",
-            )
-        covid = [p for p in products if p.record.vaccine_group == "covid19"]
-        if covid and self._units({v.covid19}) < len(covid):
-            self.add(
-                ERROR,
-                "covid-admin",
-                [p.code for p in covid],
-                f"A COVID-19 vaccine is administered with {v.covid19}, one per vaccine, for "
-                "every payer and age.",
-                "vaccine_lines",
-            )
-        generic = {
-            v.injection_first,
-            v.injection_further,
-            v.counselled_first,
-            v.counselled_component,
-            v.nasal_first,
-            v.nasal_further,
-        }
-        standard: list[ClaimLine] = []
-        for p in products:
-            group = p.record.vaccine_group or "other"
-            g = v.medicare.get(group) if self.payer == MEDICARE else None
-            if group == "covid19":
-                continue
-            if g is None:
-                standard.append(p)
-            elif g not in self.codes:
-                used = sorted(generic & self.codes)
-                instead = f" instead of {', '.join(used)}" if used else ""
-                self.add(
-                    ERROR,
-                    "medicare-vaccine-admin",
-                    [p.code, g, *used],
-                    f"Medicare: the administration of {p.code} is {g}{instead}.",
-                    "vaccine_lines",
-                )
-        self._vaccine_counts(standard)
-
-    def _vaccine_counts(self, standard: list[ClaimLine]) -> None:
-        """Administration units against the vaccines they are for (one first per visit)."""
-        v = self.vaccine
-        n = sum(int(p.units) for p in standard)
-        counselled = self._units({v.counselled_first})
-        plain = self._units(
-            {v.injection_first, v.injection_further, v.nasal_first, v.nasal_further}
-        )
-        if not n or not (counselled or plain):
-            return
-        if counselled + plain != n:
-            self.add(
-                WARNING,
-                "vaccine-admin-count",
-                [p.code for p in standard],
-                f"{n} vaccine(s) but {counselled + plain} administration unit(s): bill one "
-                f"first administration ({v.injection_first}, {v.nasal_first} or "
-                f"{v.counselled_first} per vaccine) and the further ones "
-                f"({v.injection_further}, {v.nasal_further}).",
-                "vaccine_lines",
-            )
-        if counselled:
-            extra = sum(((p.record.components or 1) - 1) * int(p.units) for p in standard)
-            billed = self._units({v.counselled_component})
-            if extra and billed != extra:
-                self.add(
-                    WARNING,
-                    "vaccine-admin-count",
-                    [v.counselled_component],
-                    f"With {v.counselled_first}, {v.counselled_component} is billed once per "
-                    f"further component: {extra} here, not {billed}.",
-                    "vaccine_lines",
-                )
-
     def exclusive(self) -> None:
         for rule in self.rules.get("exclusive", []):
             codes = [str(c) for c in rule["codes"]]
@@ -393,7 +222,7 @@ class _Check:
 
     def jz_jw(self) -> None:
         jz, jw = str(self.rules["jz_jw"]["jz"]), str(self.rules["jz_jw"]["jw"])
-        drugs = [x for x in self.lines if x.record.billing_unit is not None]
+        drugs = self.drugs
         for x in drugs:
             if jz in x.modifiers and jw in x.modifiers:
                 self.add(
@@ -402,6 +231,21 @@ class _Check:
                     [x.code],
                     f"{x.code} has both JZ and JW: JZ means "
                     "nothing was discarded, JW is the discarded amount's own line.",
+                    "jz_jw",
+                )
+        for code in dict.fromkeys(x.code for x in drugs):  # JZ on one line, JW on another
+            same = [y for y in drugs if y.code == code]
+            with_jz = [y for y in same if jz in y.modifiers]
+            with_jw = [y for y in same if jw in y.modifiers]
+            if with_jz and with_jw and not any(y in with_jw for y in with_jz):
+                self.add(
+                    ERROR,
+                    "jz-and-jw",
+                    [code],
+                    f"{code} has a JZ line and a JW line: JZ says nothing of the drug was "
+                    "discarded, which contradicts the discarded amount on the JW line. Keep "
+                    "JW (and the given amount without JZ) if some was discarded, else drop "
+                    "the JW line.",
                     "jz_jw",
                 )
             if jw in x.modifiers and not any(
@@ -454,7 +298,7 @@ class _Check:
 
     def pairing(self) -> None:
         """A drug line and its administration go together (info: the biller decides)."""
-        drugs = [x.code for x in self.lines if x.record.billing_unit is not None]
+        drugs = [x.code for x in self.drugs]
         admin = [x.code for x in self.lines if x.code in self.drug_admin]
         if drugs and not admin:
             self.add(

@@ -1,0 +1,151 @@
+"""The claim check's drug administration rules beyond add-ons and routes.
+
+* One initial service per encounter (96360, 96365, 96374), unless a second IV site is marked.
+* Hydration beside a drug infusion or push: reported only for fluids given to hydrate.
+* The administration of an anticancer hormone: 96402 (hormonal antineoplastic, for cancer),
+  not 96372 or 96401; the same hormone for a non-cancer use is 96372. Whether a drug treats
+  cancer is read from the diagnoses (a C-code): without one, a warning, as the use decides.
+"""
+
+from __future__ import annotations
+
+from desktop.reference.billing.claim_base import ERROR, WARNING, CheckBase
+
+__all__ = ["DrugChecks"]
+
+
+class DrugChecks(CheckBase):
+    """Initial services, hydration, antineoplastic administration (a mixin of the check)."""
+
+    def initial_services(self) -> None:
+        r = self.rules["initial_services"]
+        codes = {str(c) for c in r["codes"]}
+        distinct = {str(m) for m in r["distinct_modifiers"]}
+        lines = [x for x in self.lines if x.code in codes]
+        total = sum(int(x.units) for x in lines)
+        marked = sum(int(x.units) for x in lines if distinct & set(x.modifiers))
+        if total - marked <= 1:
+            return
+        instead = {str(k): str(v) for k, v in r["instead"].items()}
+        seen = list(dict.fromkeys(x.code for x in lines))
+        how = ", ".join(f"{c} -> {instead[c]}" for c in seen if c in instead)
+        self.add(
+            ERROR,
+            "initial-services",
+            seen,
+            f"{total} initial services ({', '.join(seen)}) at one encounter: only one is "
+            "initial (the main reason for the visit); report the others with their "
+            f"sequential or additional codes ({how}). A second initial service only for a "
+            "second IV site the protocol requires, with 59 or XU on it.",
+            "initial_services",
+        )
+
+    def hydration(self) -> None:
+        h = self.rules["hydration"]
+        distinct = {str(m) for m in h["distinct_modifiers"]}
+        hyd = [x for x in self.lines if x.code in {str(c) for c in h["codes"]}]
+        drug = [c for c in (str(c) for c in h["drug_services"]) if c in self.codes]
+        unmarked = [x.code for x in hyd if not distinct & set(x.modifiers)]
+        if not (unmarked and drug):
+            return
+        self.add(
+            WARNING,
+            "hydration-with-drug",
+            [*unmarked, *drug],
+            f"Hydration ({', '.join(dict.fromkeys(unmarked))}) with {', '.join(drug)}: "
+            "report hydration only for fluids given to hydrate, never for the fluid that "
+            "carries the drug or keeps the vein open. Hydration running at the same time as "
+            "the drug is not paid; given before or after it, it is 96361 with its own "
+            "diagnosis and modifier 59.",
+            "hydration",
+        )
+
+    def antineoplastic(self) -> None:
+        a = self.rules["antineoplastic"]
+        hormonal_admin, other_admin = str(a["hormonal_admin"]), str(a["non_hormonal_admin"])
+        injection = str(a["injection"])
+        cancer = [
+            d.code for d in self.diagnoses if d.code.startswith(str(a["cancer_diagnosis_prefix"]))
+        ]
+        hormonal = {str(c) for c in a["hormonal"]}
+        drugs = list(dict.fromkeys(x.code for x in self.drugs))
+        found = [c for c in drugs if c in hormonal]
+        names = ", ".join(found)
+        dx = self.diagnoses
+        if found and injection in self.codes:
+            if cancer:
+                self.add(
+                    ERROR,
+                    "antineoplastic-admin",
+                    [injection, *found, *cancer],
+                    f"{names} is a hormonal antineoplastic given for cancer "
+                    f"({', '.join(cancer)}): its administration is {hormonal_admin}, not "
+                    f"{injection}.",
+                    "antineoplastic",
+                )
+            else:
+                why = (
+                    "none of the diagnoses is a cancer (C00-C96)"
+                    if dx
+                    else "the claim has no diagnosis to show the use"
+                )
+                self.add(
+                    WARNING,
+                    "antineoplastic-admin",
+                    [injection, *found],
+                    f"{names} is a hormonal antineoplastic and {why}: {injection} is right "
+                    f"only for a non-cancer use; given to treat cancer, the administration is "
+                    f"{hormonal_admin}.",
+                    "antineoplastic",
+                )
+        if found and other_admin in self.codes:
+            self.add(
+                ERROR,
+                "antineoplastic-admin",
+                [other_admin, *found],
+                f"{other_admin} is for a non-hormonal antineoplastic; {names} is hormonal: "
+                f"{hormonal_admin} when it treats cancer ({injection} for a non-cancer use).",
+                "antineoplastic",
+            )
+        if found and hormonal_admin in self.codes and dx and not cancer:
+            self.add(
+                WARNING,
+                "antineoplastic-admin",
+                [hormonal_admin, *found],
+                f"{hormonal_admin} is for a hormonal antineoplastic given to treat cancer, and "
+                f"none of the diagnoses is a cancer (C00-C96): for a non-cancer use of {names} "
+                f"the administration is {injection}.",
+                "antineoplastic",
+            )
+        self._leuprolide(cancer, found, drugs)
+
+    def _leuprolide(self, cancer: list[str], found: list[str], drugs: list[str]) -> None:
+        a, nc = self.rules["antineoplastic"], self.rules["non_cancer_leuprolide"]
+        hormonal_admin = str(a["hormonal_admin"])
+        code, admin, cancer_code = str(nc["code"]), str(nc["admin"]), str(nc["cancer_code"])
+        if code in self.codes and (hormonal_admin in self.codes or cancer):
+            why = (
+                f"with {hormonal_admin}"
+                if hormonal_admin in self.codes
+                else f"with {', '.join(cancer)}"
+            )
+            self.add(
+                ERROR if hormonal_admin in self.codes else WARNING,
+                "antineoplastic-admin",
+                [code, hormonal_admin if hormonal_admin in self.codes else admin, *cancer],
+                f"{code} {why}: {code} is leuprolide for a non-cancer use, administered with "
+                f"{admin}; leuprolide for prostate cancer is {cancer_code} with "
+                f"{hormonal_admin}.",
+                "non_cancer_leuprolide",
+            )
+        elif hormonal_admin in self.codes and drugs and not found:
+            self.add(
+                ERROR,
+                "antineoplastic-admin",
+                [hormonal_admin, *drugs],
+                f"{hormonal_admin} is the administration of a hormonal antineoplastic, and no "
+                f"drug on the claim ({', '.join(drugs)}) is one: use the code for how they "
+                f"were given ({a['injection']!s} for an injection under the skin or into a "
+                "muscle).",
+                "antineoplastic",
+            )
