@@ -43,3 +43,11 @@ def test_the_set_is_large_and_every_named_rule_exists(store: ReferenceStore) -> 
     assert named <= everything, f"rule ids no case makes fire (a typo?): {named - everything}"
     clean = [c for c in CASES if not c["expect"]]
     assert len(clean) >= 20, "the set needs correct claims too, to catch false alarms"
+
+
+def test_every_finding_of_the_set_names_a_cited_source(store: ReferenceStore) -> None:
+    sources = {s.id for s in store.sources()}
+    for case in CASES:
+        result = check_claim(store, case["items"], payer=case["payer"], today=TODAY)
+        unknown = {f.source for f in result.findings} - sources
+        assert not unknown, f"{case['name']}: {unknown}"

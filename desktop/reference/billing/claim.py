@@ -51,6 +51,7 @@ class _Check(VaccineChecks, DrugChecks):
             self.em_and_25,
             self.vaccines,
             self.addons,
+            self.once,
             self.hierarchy,
             self.initial_services,
             self.hydration,
@@ -192,6 +193,22 @@ class _Check(VaccineChecks, DrugChecks):
                         "addon-without-primary",
                         (code, *primaries),
                         f"{code} is an add-on code: report it with {' or '.join(primaries)}.",
+                        str(rule["source"]),
+                    )
+                )
+
+    def once(self) -> None:
+        for rule in self.rules.get("once_per_encounter", []):
+            code = str(rule["code"])
+            n = self.units_of({code})
+            if n > 1:
+                self.findings.append(
+                    Finding(
+                        WARNING,
+                        "addon-once",
+                        (code,),
+                        f"{code} x {n}: it is reported once per encounter, however long it "
+                        "runs or however many drugs run beside the first.",
                         str(rule["source"]),
                     )
                 )

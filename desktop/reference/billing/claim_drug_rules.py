@@ -120,32 +120,42 @@ class DrugChecks(CheckBase):
         self._leuprolide(cancer, found, drugs)
 
     def _leuprolide(self, cancer: list[str], found: list[str], drugs: list[str]) -> None:
+        """J1950 is the non-cancer leuprolide; 96402/96401 need a drug of their kind."""
         a, nc = self.rules["antineoplastic"], self.rules["non_cancer_leuprolide"]
-        hormonal_admin = str(a["hormonal_admin"])
+        hormonal_admin, other_admin = str(a["hormonal_admin"]), str(a["non_hormonal_admin"])
+        injection = str(a["injection"])
         code, admin, cancer_code = str(nc["code"]), str(nc["admin"]), str(nc["cancer_code"])
-        if code in self.codes and (hormonal_admin in self.codes or cancer):
-            why = (
-                f"with {hormonal_admin}"
-                if hormonal_admin in self.codes
-                else f"with {', '.join(cancer)}"
-            )
+        with_admin = hormonal_admin in self.codes
+        if code in self.codes and (with_admin or cancer):
+            why = f"with {hormonal_admin}" if with_admin else f"with {', '.join(cancer)}"
             self.add(
-                ERROR if hormonal_admin in self.codes else WARNING,
+                ERROR if with_admin else WARNING,
                 "antineoplastic-admin",
-                [code, hormonal_admin if hormonal_admin in self.codes else admin, *cancer],
+                [code, hormonal_admin if with_admin else admin, *cancer],
                 f"{code} {why}: {code} is leuprolide for a non-cancer use, administered with "
                 f"{admin}; leuprolide for prostate cancer is {cancer_code} with "
                 f"{hormonal_admin}.",
                 "non_cancer_leuprolide",
             )
-        elif hormonal_admin in self.codes and drugs and not found:
+        elif with_admin and drugs and not found:
             self.add(
                 ERROR,
                 "antineoplastic-admin",
                 [hormonal_admin, *drugs],
                 f"{hormonal_admin} is the administration of a hormonal antineoplastic, and no "
                 f"drug on the claim ({', '.join(drugs)}) is one: use the code for how they "
-                f"were given ({a['injection']!s} for an injection under the skin or into a "
-                "muscle).",
+                f"were given ({injection} for an injection under the skin or into a muscle).",
+                "antineoplastic",
+            )
+        known = {str(c) for c in (*a["hormonal"], *a["non_hormonal"])}
+        if other_admin in self.codes and drugs and not known & set(drugs):
+            self.add(
+                WARNING,
+                "antineoplastic-admin",
+                [other_admin, *drugs],
+                f"{other_admin} is the administration of a non-hormonal antineoplastic given "
+                f"to treat cancer, and no drug on the claim ({', '.join(drugs)}) is one in the "
+                f"reference data: a therapeutic injection under the skin or into a muscle is "
+                f"{injection}.",
                 "antineoplastic",
             )

@@ -117,6 +117,8 @@ class VaccineChecks(CheckBase):
             )
         self._admin_without_product(products, standard)
         self._vaccine_counts(standard)
+        self._admin_route(standard)
+        self._part_d(products)
         for g, served in by_g.items():
             n, billed = sum(int(p.units) for p in served), self.units_of({g})
             if served and billed != n:
@@ -234,6 +236,61 @@ class VaccineChecks(CheckBase):
                     f"further component: {extra} here, not {billed}.",
                     "vaccine_lines",
                 )
+
+    def _admin_route(self, standard: list[ClaimLine]) -> None:
+        """90471/90472 are for injected vaccines, 90473/90474 for vaccines by nose or mouth."""
+        v = self.vaccine
+        if self.units_of({v.counselled_first}):
+            return  # 90460 covers every route
+        nasal = [p for p in standard if p.record.routes and set(p.record.routes) <= v.nasal_routes]
+        injected = [p for p in standard if p not in nasal]
+        by_nose = self.units_of({v.nasal_first, v.nasal_further})
+        by_needle = self.units_of({v.injection_first, v.injection_further})
+        n_nasal = sum(int(p.units) for p in nasal)
+        n_injected = sum(int(p.units) for p in injected)
+        if by_nose > n_nasal:
+            self.add(
+                ERROR,
+                "vaccine-admin-route",
+                [v.nasal_first, v.nasal_further, *_codes(injected)],
+                f"{v.nasal_first}/{v.nasal_further} are for a vaccine given by nose or mouth, "
+                f"and {by_nose} unit(s) are billed for {n_nasal} such vaccine(s): an injected "
+                f"vaccine is {v.injection_first} ({v.injection_further} for each further one).",
+                "nasal_oral",
+                data=self.vaccine_data,
+            )
+        if by_needle > n_injected and nasal:
+            self.add(
+                ERROR,
+                "vaccine-admin-route",
+                [v.injection_first, v.injection_further, *_codes(nasal)],
+                f"{v.injection_first}/{v.injection_further} are for injected vaccines, and "
+                f"{by_needle} unit(s) are billed for {n_injected} injected vaccine(s): "
+                f"{', '.join(_codes(nasal))} is given by nose or mouth ({v.nasal_first} alone, "
+                f"{v.nasal_further} after an injected vaccine).",
+                "nasal_oral",
+                data=self.vaccine_data,
+            )
+
+    def _part_d(self, products: list[ClaimLine]) -> None:
+        if self.payer != MEDICARE:
+            return
+        d = [
+            p.code
+            for p in products
+            if (p.record.vaccine_group or "other") not in self.vaccine.part_b_groups
+        ]
+        if d:
+            self.add(
+                INFO,
+                "medicare-part-d-vaccine",
+                d,
+                f"{', '.join(dict.fromkeys(d))}: Medicare Part B pays for this vaccine only after "
+                "an injury or a direct exposure; a routine dose is a Part D benefit (bill the "
+                "patient's Part D plan).",
+                "part_b",
+                data=self.vaccine_data,
+            )
 
     def _z23(self, products: list[ClaimLine]) -> None:
         z23 = str(self.vaccine_data["immunization_diagnosis"]["code"])
