@@ -303,13 +303,25 @@ class _Check(VaccineChecks, DrugChecks):
             if packaging_of(x.record) != "single_dose":
                 continue
             lines = [y for y in drugs if y.code == x.code]
-            if not any(jz in y.modifiers or jw in y.modifiers for y in lines) and x is lines[0]:
+            if x is not lines[0] or any(jw in y.modifiers for y in lines):
+                continue  # with a JW line, the unmarked line is the amount given
+            if not any(jz in y.modifiers for y in lines):
                 self.add(
                     ERROR,
                     "medicare-single-dose-jz-jw",
                     [x.code],
                     f"Medicare, single-dose container: {x.code} needs JZ (nothing "
                     "discarded) or a JW line for the discarded amount.",
+                    "jz_jw",
+                )
+            elif any(jz not in y.modifiers for y in lines):
+                self.add(
+                    ERROR,
+                    "medicare-single-dose-jz-jw",
+                    [x.code],
+                    f"Medicare, single-dose container: a line of {x.code} has neither JZ nor "
+                    "JW; with no JW line, every line of the drug carries JZ (or put the units "
+                    "on one line).",
                     "jz_jw",
                 )
 
