@@ -143,6 +143,25 @@ class _Check(VaccineChecks, DrugChecks):
                     f"Modifier 25 belongs on the E/M code, not on {x.code}.",
                     "em",
                 )
+        services = [
+            x
+            for x in self.lines
+            if x.system != "ICD-10-CM"
+            and x.code not in em_codes
+            and x.record.summary.kind not in ("drug", "vaccine")
+        ]
+        if not services:
+            for e in em:
+                if "25" in e.modifiers:
+                    self.add(
+                        WARNING,
+                        "25-without-procedure",
+                        [e.code],
+                        f"{e.code}-25 with no procedure or administration on the claim: "
+                        "modifier 25 marks a visit separate from another service the same day; "
+                        "drop it if the visit was the only service.",
+                        "em",
+                    )
         if not admin:
             return
         inj = [x for x in admin if x.code in self.drug_admin]

@@ -72,7 +72,9 @@ class DrugChecks(CheckBase):
         found = [c for c in drugs if c in hormonal]
         names = ", ".join(found)
         dx = self.diagnoses
-        if found and injection in self.codes:
+        others = [c for c in drugs if c not in hormonal]
+        # With 96402 on the claim too, 96372 may be another drug's injection: no finding then.
+        if found and injection in self.codes and not (hormonal_admin in self.codes and others):
             if cancer:
                 self.add(
                     ERROR,
