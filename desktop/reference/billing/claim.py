@@ -22,8 +22,9 @@ from desktop.reference.billing.claim_base import (
     Finding,
 )
 from desktop.reference.billing.claim_drug_rules import DrugChecks
+from desktop.reference.billing.claim_jzjw_rules import JzJwChecks
 from desktop.reference.billing.claim_vaccine_rules import VaccineChecks
-from desktop.reference.billing.dose import mue_of, packaging_of
+from desktop.reference.billing.dose import mue_of
 from desktop.reference.billing.items import ClaimError, ClaimLine, parse_items
 from desktop.reference.billing.lines import MEDICARE, BillingLine
 from desktop.reference.store import ReferenceStore
@@ -41,7 +42,7 @@ __all__ = [
 # ---------------------------------------------------------------------- checking
 
 
-class _Check(VaccineChecks, DrugChecks):
+class _Check(VaccineChecks, DrugChecks, JzJwChecks):
     def run(self) -> list[Finding]:
         for rule in (
             self.exclusive,
@@ -254,94 +255,6 @@ class _Check(VaccineChecks, DrugChecks):
                     [c],
                     f"{c} is reported by facilities only, not from a physician office.",
                     "facility_only",
-                )
-
-    def jz_jw(self) -> None:
-        jz, jw = str(self.rules["jz_jw"]["jz"]), str(self.rules["jz_jw"]["jw"])
-        drugs = self.drugs
-        for x in drugs:
-            if jz in x.modifiers and jw in x.modifiers:
-                self.add(
-                    ERROR,
-                    "jz-and-jw",
-                    [x.code],
-                    f"{x.code} has both JZ and JW: JZ means "
-                    "nothing was discarded, JW is the discarded amount's own line.",
-                    "jz_jw",
-                )
-        for code in dict.fromkeys(x.code for x in drugs):  # JZ on one line, JW on another
-            same = [y for y in drugs if y.code == code]
-            with_jz = [y for y in same if jz in y.modifiers]
-            with_jw = [y for y in same if jw in y.modifiers]
-            if with_jz and with_jw and not any(y in with_jw for y in with_jz):
-                self.add(
-                    ERROR,
-                    "jz-and-jw",
-                    [code],
-                    f"{code} has a JZ line and a JW line: JZ says nothing of the drug was "
-                    "discarded, which contradicts the discarded amount on the JW line. Keep "
-                    "JW (and the given amount without JZ) if some was discarded, else drop "
-                    "the JW line.",
-                    "jz_jw",
-                )
-            if jw in x.modifiers and not any(
-                y.code == x.code and jw not in y.modifiers for y in drugs
-            ):
-                self.add(
-                    ERROR,
-                    "jw-without-given",
-                    [x.code],
-                    f"{x.code} has a JW line but no "
-                    "line for the amount given: bill the given amount on its own line.",
-                    "jz_jw",
-                )
-        for x in drugs:
-            mods = {jz, jw} & set(x.modifiers)
-            if mods and packaging_of(x.record) == "multi_dose":
-                self.add(
-                    ERROR,
-                    "jz-jw-multi-dose",
-                    [x.code],
-                    f"{x.code} comes in multi-dose containers: no {'/'.join(sorted(mods))} "
-                    "(JZ and JW are for single-dose containers only).",
-                    "jz_jw",
-                )
-        if self.payer != MEDICARE:
-            marked = [x.code for x in drugs if {jz, jw} & set(x.modifiers)]
-            if marked:
-                self.add(
-                    INFO,
-                    "jz-jw-other-payer",
-                    marked,
-                    "JZ and JW are Medicare Part B modifiers: keep them for this payer only "
-                    "if its policy requires them.",
-                    "jz_jw",
-                )
-            return
-        for x in drugs:
-            if packaging_of(x.record) != "single_dose":
-                continue
-            lines = [y for y in drugs if y.code == x.code]
-            if x is not lines[0] or any(jw in y.modifiers for y in lines):
-                continue  # with a JW line, the unmarked line is the amount given
-            if not any(jz in y.modifiers for y in lines):
-                self.add(
-                    ERROR,
-                    "medicare-single-dose-jz-jw",
-                    [x.code],
-                    f"Medicare, single-dose container: {x.code} needs JZ (nothing "
-                    "discarded) or a JW line for the discarded amount.",
-                    "jz_jw",
-                )
-            elif any(jz not in y.modifiers for y in lines):
-                self.add(
-                    ERROR,
-                    "medicare-single-dose-jz-jw",
-                    [x.code],
-                    f"Medicare, single-dose container: a line of {x.code} has neither JZ nor "
-                    "JW; with no JW line, every line of the drug carries JZ (or put the units "
-                    "on one line).",
-                    "jz_jw",
                 )
 
     def pairing(self) -> None:
