@@ -236,7 +236,16 @@ class _Check(VaccineChecks, DrugChecks, JzJwChecks):
     def hierarchy(self) -> None:
         h = self.rules["hierarchy"]
         prim = [c for c in h["primary"] if c in self.codes]
-        sec = [c for c in h["secondary"] if c in self.codes]
+        distinct = {str(m) for m in self.rules["initial_services"]["distinct_modifiers"]}
+        secondary = {str(c) for c in h["secondary"]}
+        # a secondary line marked as a separate service (59, XU...) is what the rule asks for
+        sec = list(
+            dict.fromkeys(
+                x.code
+                for x in self.lines
+                if x.code in secondary and not distinct & set(x.modifiers)
+            )
+        )
         if prim and sec:
             self.add(
                 WARNING,
