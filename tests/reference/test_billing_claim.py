@@ -394,3 +394,29 @@ def test_one_initial_service_and_hydration_beside_a_drug(store: ReferenceStore) 
     hyd = check(store, "96365", "96361", "J1100", "R11.2")
     assert "carries the drug" in finding(hyd, "hydration-with-drug")
     assert "hydration-with-drug" not in rules(check(store, "96365", "96361-59", "J1100", "E86.0"))
+
+
+def test_a_vaccine_product_not_yet_in_effect_on_the_date_of_service(
+    reference_db: Path, tmp_path: Path
+) -> None:
+    # No vaccine product in the data carries an effective date yet (REVIEW.md); the rule is
+    # tested on a copy of the real database in which 90684 (PCV21) takes effect 2027-01-01.
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "dated.sqlite"
+    shutil.copyfile(reference_db, copy)
+    con = sqlite3.connect(copy)
+    con.execute("UPDATE codes SET effective = '2027-01-01' WHERE code = '90684'")
+    con.commit()
+    con.close()
+    with ReferenceStore(copy) as store:
+        early = check(store, "90684", "G0009", "Z23", payer="medicare")
+        assert "2027-01-01" in finding(early, "not-yet-effective")
+        later = check(store, "90684", "G0009", "Z23", payer="medicare", today=dt.date(2027, 1, 2))
+        assert "not-yet-effective" not in rules(later)
+
+
+def test_leuprolide_j9217_without_a_cancer_diagnosis_names_j1950(store: ReferenceStore) -> None:
+    result = check(store, "96372", "J9217x3-JZ", "N80.00", payer="medicare")
+    assert "billed J1950" in finding(result, "antineoplastic-admin")

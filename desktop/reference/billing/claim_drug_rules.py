@@ -91,13 +91,20 @@ class DrugChecks(CheckBase):
                     if dx
                     else "the claim has no diagnosis to show the use"
                 )
+                nc = self.rules["non_cancer_leuprolide"]
+                leuprolide = (
+                    f" Leuprolide for a non-cancer use is billed {nc['code']!s}, not "
+                    f"{nc['cancer_code']!s}."
+                    if str(nc["cancer_code"]) in found
+                    else ""
+                )
                 self.add(
                     WARNING,
                     "antineoplastic-admin",
                     [injection, *found],
                     f"{names} is a hormonal antineoplastic and {why}: {injection} is right "
                     f"only for a non-cancer use; given to treat cancer, the administration is "
-                    f"{hormonal_admin}.",
+                    f"{hormonal_admin}.{leuprolide}",
                     "antineoplastic",
                 )
         if found and other_admin in self.codes:
