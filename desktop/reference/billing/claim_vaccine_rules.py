@@ -51,7 +51,7 @@ class VaccineChecks(CheckBase):
             return
         drug_admin = [x.code for x in self.lines if x.code in self.drug_admin]
         if not self.codes & v.admin_codes:
-            if drug_admin:
+            if drug_admin and not self.drugs:  # with a drug line, 96372 is the drug's
                 self.add(
                     ERROR,
                     "vaccine-with-drug-admin",
