@@ -420,3 +420,19 @@ def test_a_vaccine_product_not_yet_in_effect_on_the_date_of_service(
 def test_leuprolide_j9217_without_a_cancer_diagnosis_names_j1950(store: ReferenceStore) -> None:
     result = check(store, "96372", "J9217x3-JZ", "N80.00", payer="medicare")
     assert "billed J1950" in finding(result, "antineoplastic-admin")
+
+
+def test_the_hormonal_antineoplastic_list_agrees_with_the_drug_records(
+    store: ReferenceStore,
+) -> None:
+    from desktop.reference.billing import rules as rule_data
+
+    listed = set(rule_data.load(store, "claim_rules")["antineoplastic"]["hormonal"])
+    rows = store.query("SELECT id FROM codes WHERE kind = 'drug' AND status = 'active'")
+    records = [r for r in (store.record(int(row[0])) for row in rows) if r is not None]
+    with_96402 = {
+        r.code
+        for r in records
+        if any(x.relation == "report_with" and x.code == "96402" for x in r.xrefs)
+    }
+    assert listed == with_96402

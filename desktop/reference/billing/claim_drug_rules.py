@@ -67,7 +67,12 @@ class DrugChecks(CheckBase):
         cancer = [
             d.code for d in self.diagnoses if d.code.startswith(str(a["cancer_diagnosis_prefix"]))
         ]
-        hormonal = {str(c) for c in a["hormonal"]}
+        # the reviewed list, and any drug whose own record says it is reported with 96402
+        hormonal = {str(c) for c in a["hormonal"]} | {
+            x.code
+            for x in self.drugs
+            if any(c.relation == "report_with" and c.code == hormonal_admin for c in x.record.xrefs)
+        }
         drugs = list(dict.fromkeys(x.code for x in self.drugs))
         found = [c for c in drugs if c in hormonal]
         names = ", ".join(found)
