@@ -294,6 +294,16 @@ class VaccineChecks(CheckBase):
 
     def _z23(self, products: list[ClaimLine]) -> None:
         z23 = str(self.vaccine_data["immunization_diagnosis"]["code"])
+        if products and self.diagnoses and z23 not in self.codes:
+            self.add(
+                INFO,
+                "vaccine-without-z23",
+                [z23, *_codes(products)],
+                f"A vaccine was given and the diagnoses do not include {z23} (encounter for "
+                "immunization): add it (after the reason for a sick visit, if there was one).",
+                "immunization_diagnosis",
+                data=self.vaccine_data,
+            )
         if z23 in self.codes and not products and not self.codes & self.vaccine.admin_codes:
             self.add(
                 INFO,
