@@ -46,6 +46,19 @@ class DrugChecks(CheckBase):
         hyd = [x for x in self.lines if x.code in {str(c) for c in h["codes"]}]
         drug = [c for c in (str(c) for c in h["drug_services"]) if c in self.codes]
         unmarked = [x.code for x in hyd if not distinct & set(x.modifiers)]
+        other_admin = [c for c in self.drug_admin if c in self.codes and c not in h["codes"]]
+        if hyd and self.drugs and not other_admin:
+            drugs = list(dict.fromkeys(x.code for x in self.drugs))
+            fluids = ", ".join(dict.fromkeys(x.code for x in hyd))
+            self.add(
+                WARNING,
+                "hydration-for-drug",
+                [*(x.code for x in hyd), *drugs],
+                f"{', '.join(drugs)} with only hydration ({fluids}): "
+                "hydration codes are for plain fluids and electrolytes, never for a drug; a "
+                "drug given by IV infusion is 96365, by IV push 96374.",
+                "hydration_vehicle",
+            )
         if not (unmarked and drug):
             return
         self.add(
