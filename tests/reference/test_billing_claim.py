@@ -353,3 +353,86 @@ def test_any_input_gives_a_result_or_a_claim_error(store: ReferenceStore, text: 
         assert str(exc) and len(str(exc)) < 400
         return
     assert all(f.severity in ("error", "warning", "info") for f in result.findings)
+
+
+# ---------------------------------------------------------------------- the judged set's kinds
+
+
+def test_jz_on_one_line_contradicts_jw_on_another(store: ReferenceStore) -> None:
+    items = ("J0696x2", "J0696x2-JW", "J0696x2-JZ", "96372", "A49.9")
+    f = next(f for f in check(store, *items, payer="medicare").findings if f.rule == "jz-and-jw")
+    assert f.severity == "error" and f.codes == ("J0696",) and "JW line" in f.message
+    other_drug = check(store, "J0696x2-JZ", "J1885x2", "J1885x1-JW", "96372", "A49.9")
+    assert "jz-and-jw" not in rules(other_drug)
+
+
+def test_an_administration_code_needs_a_product_it_administers(store: ReferenceStore) -> None:
+    result = check(store, "90715", "G0008", "Z23", payer="medicare")
+    f = next(f for f in result.findings if f.rule == "admin-without-vaccine")
+    assert f.codes[0] == "G0008" and "influenza" in f.message
+    assert "90715" in finding(result, "vaccine-without-admin")
+    covid = check(store, "90658", "90480", "Z23")
+    assert "COVID-19" in finding(covid, "admin-without-vaccine")
+
+
+def test_hormonal_antineoplastic_administration_reads_the_diagnosis(store: ReferenceStore) -> None:
+    cancer = check(store, "96372", "J9217x3-JZ", "C61", payer="medicare")
+    f = next(f for f in cancer.findings if f.rule == "antineoplastic-admin")
+    assert f.severity == "error" and "96402" in f.message and "C61" in f.codes
+    unknown_use = check(store, "96372", "J3315", "E30.1")
+    f = next(f for f in unknown_use.findings if f.rule == "antineoplastic-admin")
+    assert f.severity == "warning" and "non-cancer" in f.message
+    assert "antineoplastic-admin" not in rules(check(store, "96372", "J1950-JZ", "N80.00"))
+    assert "antineoplastic-admin" not in rules(check(store, "96402", "J9217x3-JZ", "C61"))
+
+
+def test_one_initial_service_and_hydration_beside_a_drug(store: ReferenceStore) -> None:
+    two = check(store, "96365", "96374", "J1100", "J2405x4", "R11.2")
+    assert "96374 -> 96375" in finding(two, "initial-services")
+    marked = check(store, "96365", "96365-XU", "J1100", "J2405x4", "R11.2")
+    assert "initial-services" not in rules(marked)
+    hyd = check(store, "96365", "96361", "J1100", "R11.2")
+    assert "carries the drug" in finding(hyd, "hydration-with-drug")
+    assert "hydration-with-drug" not in rules(check(store, "96365", "96361-59", "J1100", "E86.0"))
+
+
+def test_a_vaccine_product_not_yet_in_effect_on_the_date_of_service(
+    reference_db: Path, tmp_path: Path
+) -> None:
+    # No vaccine product in the data carries an effective date yet (REVIEW.md); the rule is
+    # tested on a copy of the real database in which 90684 (PCV21) takes effect 2027-01-01.
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "dated.sqlite"
+    shutil.copyfile(reference_db, copy)
+    con = sqlite3.connect(copy)
+    con.execute("UPDATE codes SET effective = '2027-01-01' WHERE code = '90684'")
+    con.commit()
+    con.close()
+    with ReferenceStore(copy) as store:
+        early = check(store, "90684", "G0009", "Z23", payer="medicare")
+        assert "2027-01-01" in finding(early, "not-yet-effective")
+        later = check(store, "90684", "G0009", "Z23", payer="medicare", today=dt.date(2027, 1, 2))
+        assert "not-yet-effective" not in rules(later)
+
+
+def test_leuprolide_j9217_without_a_cancer_diagnosis_names_j1950(store: ReferenceStore) -> None:
+    result = check(store, "96372", "J9217x3-JZ", "N80.00", payer="medicare")
+    assert "billed J1950" in finding(result, "antineoplastic-admin")
+
+
+def test_the_hormonal_antineoplastic_list_agrees_with_the_drug_records(
+    store: ReferenceStore,
+) -> None:
+    from desktop.reference.billing import rules as rule_data
+
+    listed = set(rule_data.load(store, "claim_rules")["antineoplastic"]["hormonal"])
+    rows = store.query("SELECT id FROM codes WHERE kind = 'drug' AND status = 'active'")
+    records = [r for r in (store.record(int(row[0])) for row in rows) if r is not None]
+    with_96402 = {
+        r.code
+        for r in records
+        if any(x.relation == "report_with" and x.code == "96402" for x in r.xrefs)
+    }
+    assert listed == with_96402

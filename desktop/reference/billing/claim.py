@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from desktop.reference.billing import rules
-from desktop.reference.billing.dose import mue_of, packaging_of
+from desktop.reference.billing.claim_base import (
+    ERROR,
+    INFO,
+    SEVERITIES,
+    WARNING,
+    ClaimResult,
+    Finding,
+)
+from desktop.reference.billing.claim_drug_rules import DrugChecks
+from desktop.reference.billing.claim_jzjw_rules import JzJwChecks
+from desktop.reference.billing.claim_vaccine_rules import VaccineChecks
+from desktop.reference.billing.dose import mue_of
 from desktop.reference.billing.items import ClaimError, ClaimLine, parse_items
 from desktop.reference.billing.lines import MEDICARE, BillingLine
-from desktop.reference.billing.vaccines import VaccineRules
 from desktop.reference.store import ReferenceStore
 
 __all__ = [
@@ -32,79 +39,10 @@ __all__ = [
     "parse_items",
 ]
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES = (ERROR, WARNING, INFO)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    severity: str
-    rule: str
-    codes: tuple[str, ...]
-    message: str
-    source: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "severity": self.severity,
-            "rule": self.rule,
-            "codes": list(self.codes),
-            "message": self.message,
-            "source": self.source,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimResult:
-    payer: str
-    lines: tuple[ClaimLine, ...]
-    findings: tuple[Finding, ...]
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "payer": self.payer,
-            "lines": [x.as_dict() for x in self.lines],
-            "findings": [f.as_dict() for f in self.findings],
-        }
-
-
 # ---------------------------------------------------------------------- checking
 
 
-class _Check:
-    def __init__(
-        self, store: ReferenceStore, lines: list[ClaimLine], payer: str, today: dt.date
-    ) -> None:
-        self.store = store
-        self.lines = lines
-        self.payer = payer
-        self.today = today.isoformat()
-        self.rules: dict[str, Any] = rules.load(store, "claim_rules")
-        self.vaccine = VaccineRules.load(store)
-        self.findings: list[Finding] = []
-        self.codes = {x.code for x in lines}
-        self.drug_admin: dict[str, list[str]] = {
-            str(k): [str(r) for r in v] for k, v in self.rules["drug_admin"]["routes"].items()
-        }
-
-    def add(
-        self,
-        severity: str,
-        rule: str,
-        codes: list[str] | tuple[str, ...],
-        message: str,
-        source_key: str,
-    ) -> None:
-        source = str(self.rules.get(source_key, {}).get("source", source_key))
-        self.findings.append(Finding(severity, rule, tuple(dict.fromkeys(codes)), message, source))
-
-    def by_kind(self, kind: str) -> list[ClaimLine]:
-        return [x for x in self.lines if x.record.summary.kind == kind]
-
-    @property
-    def diagnoses(self) -> list[ClaimLine]:
-        return [x for x in self.lines if x.system == "ICD-10-CM"]
-
+class _Check(VaccineChecks, DrugChecks, JzJwChecks):
     def run(self) -> list[Finding]:
         for rule in (
             self.exclusive,
@@ -114,11 +52,16 @@ class _Check:
             self.em_and_25,
             self.vaccines,
             self.addons,
+            self.once,
             self.hierarchy,
+            self.initial_services,
+            self.hydration,
+            self.antineoplastic,
             self.jz_jw,
             self.pairing,
             self.routes,
             self.mue,
+            self.vaccine_units,
             self.ptp,
         ):
             rule()
@@ -201,6 +144,25 @@ class _Check:
                     f"Modifier 25 belongs on the E/M code, not on {x.code}.",
                     "em",
                 )
+        services = [
+            x
+            for x in self.lines
+            if x.system != "ICD-10-CM"
+            and x.code not in em_codes
+            and x.record.summary.kind not in ("drug", "vaccine")
+        ]
+        if not services:
+            for e in em:
+                if "25" in e.modifiers:
+                    self.add(
+                        WARNING,
+                        "25-without-procedure",
+                        [e.code],
+                        f"{e.code}-25 with no procedure or administration on the claim: "
+                        "modifier 25 marks a visit separate from another service the same day; "
+                        "drop it if the visit was the only service.",
+                        "em",
+                    )
         if not admin:
             return
         inj = [x for x in admin if x.code in self.drug_admin]
@@ -223,118 +185,6 @@ class _Check:
                     f"{e.code} with {', '.join(x.code for x in admin)} needs modifier 25, "
                     "and only for a significant, separately identifiable visit.",
                     "em",
-                )
-
-    def _units(self, codes: set[str] | frozenset[str]) -> int:
-        return sum(int(x.units) for x in self.lines if x.code in codes)
-
-    def vaccines(self) -> None:
-        products = self.by_kind("vaccine")
-        v = self.vaccine
-        drug_admin = [x.code for x in self.lines if x.code in self.drug_admin]
-        drugs = [x for x in self.lines if x.record.billing_unit is not None]
-        if not products:
-            return
-        if not self.codes & v.admin_codes:
-            if drug_admin:
-                self.add(
-                    ERROR,
-                    "vaccine-with-drug-admin",
-                    [*drug_admin, *(p.code for p in products)],
-                    f"A vaccine is never administered with {', '.join(drug_admin)}: report "
-                    "the immunization administration code instead (90471/90472, "
-                    "90460/90461, 90473/90474, 90480 or G0008-G0010).",
-                    "vaccine_lines",
-                )
-            else:
-                self.add(
-                    ERROR,
-                    "vaccine-without-admin",
-                    [p.code for p in products],
-                    "Vaccine product(s) without an immunization administration code: add "
-                    "90471/90472, 90460/90461, 90473/90474, 90480 or G0008-G0010.",
-                    "vaccine_lines",
-                )
-            return
-        if drug_admin and not drugs:
-            self.add(
-                WARNING,
-                "vaccine-with-drug-admin",
-                [*drug_admin, *(p.code for p in products)],
-                f"{', '.join(drug_admin)} with a vaccine but no drug line: drug "
-                "administration codes are never used for a vaccine.",
-                "vaccine_lines",
-            )
-        covid = [p for p in products if p.record.vaccine_group == "covid19"]
-        if covid and self._units({v.covid19}) < len(covid):
-            self.add(
-                ERROR,
-                "covid-admin",
-                [p.code for p in covid],
-                f"A COVID-19 vaccine is administered with {v.covid19}, one per vaccine, for "
-                "every payer and age.",
-                "vaccine_lines",
-            )
-        generic = {
-            v.injection_first,
-            v.injection_further,
-            v.counselled_first,
-            v.counselled_component,
-            v.nasal_first,
-            v.nasal_further,
-        }
-        standard: list[ClaimLine] = []
-        for p in products:
-            group = p.record.vaccine_group or "other"
-            g = v.medicare.get(group) if self.payer == MEDICARE else None
-            if group == "covid19":
-                continue
-            if g is None:
-                standard.append(p)
-            elif g not in self.codes:
-                used = sorted(generic & self.codes)
-                instead = f" instead of {', '.join(used)}" if used else ""
-                self.add(
-                    ERROR,
-                    "medicare-vaccine-admin",
-                    [p.code, g, *used],
-                    f"Medicare: the administration of {p.code} is {g}{instead}.",
-                    "vaccine_lines",
-                )
-        self._vaccine_counts(standard)
-
-    def _vaccine_counts(self, standard: list[ClaimLine]) -> None:
-        """Administration units against the vaccines they are for (one first per visit)."""
-        v = self.vaccine
-        n = sum(int(p.units) for p in standard)
-        counselled = self._units({v.counselled_first})
-        plain = self._units(
-            {v.injection_first, v.injection_further, v.nasal_first, v.nasal_further}
-        )
-        if not n or not (counselled or plain):
-            return
-        if counselled + plain != n:
-            self.add(
-                WARNING,
-                "vaccine-admin-count",
-                [p.code for p in standard],
-                f"{n} vaccine(s) but {counselled + plain} administration unit(s): bill one "
-                f"first administration ({v.injection_first}, {v.nasal_first} or "
-                f"{v.counselled_first} per vaccine) and the further ones "
-                f"({v.injection_further}, {v.nasal_further}).",
-                "vaccine_lines",
-            )
-        if counselled:
-            extra = sum(((p.record.components or 1) - 1) * int(p.units) for p in standard)
-            billed = self._units({v.counselled_component})
-            if extra and billed != extra:
-                self.add(
-                    WARNING,
-                    "vaccine-admin-count",
-                    [v.counselled_component],
-                    f"With {v.counselled_first}, {v.counselled_component} is billed once per "
-                    f"further component: {extra} here, not {billed}.",
-                    "vaccine_lines",
                 )
 
     def exclusive(self) -> None:
@@ -367,10 +217,35 @@ class _Check:
                     )
                 )
 
+    def once(self) -> None:
+        for rule in self.rules.get("once_per_encounter", []):
+            code = str(rule["code"])
+            n = self.units_of({code})
+            if n > 1:
+                self.findings.append(
+                    Finding(
+                        WARNING,
+                        "addon-once",
+                        (code,),
+                        f"{code} x {n}: it is reported once per encounter, however long it "
+                        "runs or however many drugs run beside the first.",
+                        str(rule["source"]),
+                    )
+                )
+
     def hierarchy(self) -> None:
         h = self.rules["hierarchy"]
         prim = [c for c in h["primary"] if c in self.codes]
-        sec = [c for c in h["secondary"] if c in self.codes]
+        distinct = {str(m) for m in self.rules["initial_services"]["distinct_modifiers"]}
+        secondary = {str(c) for c in h["secondary"]}
+        # a secondary line marked as a separate service (59, XU...) is what the rule asks for
+        sec = list(
+            dict.fromkeys(
+                x.code
+                for x in self.lines
+                if x.code in secondary and not distinct & set(x.modifiers)
+            )
+        )
         if prim and sec:
             self.add(
                 WARNING,
@@ -391,70 +266,9 @@ class _Check:
                     "facility_only",
                 )
 
-    def jz_jw(self) -> None:
-        jz, jw = str(self.rules["jz_jw"]["jz"]), str(self.rules["jz_jw"]["jw"])
-        drugs = [x for x in self.lines if x.record.billing_unit is not None]
-        for x in drugs:
-            if jz in x.modifiers and jw in x.modifiers:
-                self.add(
-                    ERROR,
-                    "jz-and-jw",
-                    [x.code],
-                    f"{x.code} has both JZ and JW: JZ means "
-                    "nothing was discarded, JW is the discarded amount's own line.",
-                    "jz_jw",
-                )
-            if jw in x.modifiers and not any(
-                y.code == x.code and jw not in y.modifiers for y in drugs
-            ):
-                self.add(
-                    ERROR,
-                    "jw-without-given",
-                    [x.code],
-                    f"{x.code} has a JW line but no "
-                    "line for the amount given: bill the given amount on its own line.",
-                    "jz_jw",
-                )
-        for x in drugs:
-            mods = {jz, jw} & set(x.modifiers)
-            if mods and packaging_of(x.record) == "multi_dose":
-                self.add(
-                    ERROR,
-                    "jz-jw-multi-dose",
-                    [x.code],
-                    f"{x.code} comes in multi-dose containers: no {'/'.join(sorted(mods))} "
-                    "(JZ and JW are for single-dose containers only).",
-                    "jz_jw",
-                )
-        if self.payer != MEDICARE:
-            marked = [x.code for x in drugs if {jz, jw} & set(x.modifiers)]
-            if marked:
-                self.add(
-                    INFO,
-                    "jz-jw-other-payer",
-                    marked,
-                    "JZ and JW are Medicare Part B modifiers: keep them for this payer only "
-                    "if its policy requires them.",
-                    "jz_jw",
-                )
-            return
-        for x in drugs:
-            if packaging_of(x.record) != "single_dose":
-                continue
-            lines = [y for y in drugs if y.code == x.code]
-            if not any(jz in y.modifiers or jw in y.modifiers for y in lines) and x is lines[0]:
-                self.add(
-                    ERROR,
-                    "medicare-single-dose-jz-jw",
-                    [x.code],
-                    f"Medicare, single-dose container: {x.code} needs JZ (nothing "
-                    "discarded) or a JW line for the discarded amount.",
-                    "jz_jw",
-                )
-
     def pairing(self) -> None:
         """A drug line and its administration go together (info: the biller decides)."""
-        drugs = [x.code for x in self.lines if x.record.billing_unit is not None]
+        drugs = [x.code for x in self.drugs]
         admin = [x.code for x in self.lines if x.code in self.drug_admin]
         if drugs and not admin:
             self.add(
