@@ -436,3 +436,8 @@ def test_the_hormonal_antineoplastic_list_agrees_with_the_drug_records(
         if any(x.relation == "report_with" and x.code == "96402" for x in r.xrefs)
     }
     assert listed == with_96402
+
+
+def test_no_diagnosis_names_z23_only_for_a_vaccine_visit(store: ReferenceStore) -> None:
+    assert "Z23" not in finding(check(store, "96372", "J3420x1"), "no-diagnosis")
+    assert "Z23" in finding(check(store, "90715", "90471"), "no-diagnosis")

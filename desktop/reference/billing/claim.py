@@ -97,12 +97,13 @@ class _Check(VaccineChecks, DrugChecks, JzJwChecks):
     def diagnosis(self) -> None:
         dx = self.diagnoses
         if not dx:
+            z23 = " (Z23 for an immunization encounter)" if self.by_kind("vaccine") else ""
             self.add(
                 INFO,
                 "no-diagnosis",
                 [],
-                "No diagnosis on the claim: add the ICD-10-CM "
-                "code(s) that support the services (Z23 for an immunization encounter).",
+                "No diagnosis on the claim: add the ICD-10-CM code(s) that support the "
+                f"services{z23}.",
                 "diagnosis",
             )
         for x in dx:
