@@ -1,4 +1,4 @@
-"""Ed25519 signatures on shared reference packs (``cryptography``; no Qt).
+"""Ed25519 signatures on shared reference packs (PyNaCl, i.e. libsodium; no Qt).
 
 A pack's checksums are made by whoever writes the pack, so a share anyone can write to
 could carry a forged pack with matching checksums. A clinic that wants only its own
@@ -21,6 +21,9 @@ IT signs with the private key, kept off the share::
     quickref db sign-pack /srv/share/quickref --key clinic-pack-key.pem
 
 The ``.sig`` file is the base64 of the 64-byte signature (raw 64 bytes are accepted too).
+Keys are read from PEM as OpenSSL writes them (SubjectPublicKeyInfo and PKCS#8, RFC 8410);
+the DER of an Ed25519 key is fixed apart from its 32 key bytes, so it is checked byte for
+byte here rather than parsed by a general ASN.1 reader.
 """
 
 from __future__ import annotations
@@ -30,9 +33,12 @@ import binascii
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop import safe_io, userdirs
+
+if TYPE_CHECKING:
+    from nacl.signing import SigningKey
 
 ENV_PUBKEY = "QUICKREF_PACK_PUBKEY"
 SETTING = "pack_public_key"
@@ -70,17 +76,33 @@ def configured_key_text() -> tuple[str, str] | None:
     return None
 
 
-def _raw_from_pem(data: bytes, origin: str) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+# RFC 8410: the DER of an Ed25519 SubjectPublicKeyInfo and of a PKCS#8 private key (v1,
+# OpenSSL's output; v2 "OneAsymmetricKey" adds the public key after the seed).
+_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+_PKCS8_V1_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
+_PKCS8_V2_HEAD = bytes.fromhex("3051020101300506032b657004220420")
 
+
+def _pem_body(data: bytes, label: str) -> bytes | None:
+    """The DER inside ``-----BEGIN <label>-----`` ... ``-----END <label>-----``, or None."""
+    text = data.decode("ascii", "replace")
+    begin, end = f"-----BEGIN {label}-----", f"-----END {label}-----"
+    if begin not in text or end not in text:
+        return None
+    body = text.split(begin, 1)[1].split(end, 1)[0]
     try:
-        key = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError) as exc:
-        raise SignatureError(f"{origin}: not a PEM public key ({exc})") from None
-    if not isinstance(key, Ed25519PublicKey):
+        return base64.b64decode("".join(body.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _raw_from_pem(data: bytes, origin: str) -> bytes:
+    der = _pem_body(data, "PUBLIC KEY")
+    if der is None:
+        raise SignatureError(f"{origin}: not a PEM public key")
+    if len(der) != len(_SPKI_PREFIX) + 32 or not der.startswith(_SPKI_PREFIX):
         raise SignatureError(f"{origin}: the public key is not an Ed25519 key")
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return der[len(_SPKI_PREFIX) :]
 
 
 def parse_public_key(value: str, origin: str) -> PublicKey:
@@ -130,8 +152,8 @@ def _decode_signature(data: bytes) -> bytes:
 
 def verify(meta_bytes: bytes, meta_path: Path, key: PublicKey) -> None:
     """Raise SignatureError unless ``meta_path``'s .sig signs ``meta_bytes`` with ``key``."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
 
     sig_path = signature_path(meta_path)
     try:
@@ -147,31 +169,33 @@ def verify(meta_bytes: bytes, meta_path: Path, key: PublicKey) -> None:
         raise SignatureError(f"signature unreadable ({exc})") from None
     sig = _decode_signature(data)
     try:
-        Ed25519PublicKey.from_public_bytes(key.raw).verify(sig, meta_bytes)
-    except InvalidSignature:
+        VerifyKey(key.raw).verify(meta_bytes, sig)
+    except BadSignatureError:
         raise SignatureError(
             f"the signature does not match the clinic's key {key.fingerprint} "
             "(signed by another key, or the metadata was changed)"
         ) from None
 
 
-def _private_key(key_path: Path) -> Any:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+def _private_key(key_path: Path) -> SigningKey:
+    from nacl.signing import SigningKey
 
     try:
         data = safe_io.read_bounded(key_path, MAX_KEY_BYTES)
     except (OSError, ValueError) as exc:
         raise SignatureError(f"the private key cannot be read: {exc}") from None
-    try:
-        key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError) as exc:
+    der = _pem_body(data, "PRIVATE KEY")
+    if der is None:
         raise SignatureError(
-            f"{safe_io.echo(key_path)}: not an unencrypted PEM private key ({exc})"
-        ) from None
-    if not isinstance(key, Ed25519PrivateKey):
+            f"{safe_io.echo(key_path)}: not an unencrypted PEM private key"
+            " (-----BEGIN PRIVATE KEY-----)"
+        )
+    v1 = len(der) == len(_PKCS8_V1_PREFIX) + 32 and der.startswith(_PKCS8_V1_PREFIX)
+    v2 = len(der) > len(_PKCS8_V2_HEAD) + 32 and der.startswith(_PKCS8_V2_HEAD)
+    if not (v1 or v2):
         raise SignatureError(f"{safe_io.echo(key_path)}: not an Ed25519 private key")
-    return key
+    seed = der[len(_PKCS8_V1_PREFIX) : len(_PKCS8_V1_PREFIX) + 32]
+    return SigningKey(seed)
 
 
 def sign_file(meta_path: Path, key_path: Path) -> Path:
@@ -181,7 +205,7 @@ def sign_file(meta_path: Path, key_path: Path) -> Path:
         data = safe_io.read_bounded(meta_path, safe_io.JSON_MAX_BYTES)
     except (OSError, ValueError) as exc:
         raise SignatureError(f"the pack metadata cannot be read: {exc}") from None
-    sig = base64.b64encode(key.sign(data)) + b"\n"
+    sig = base64.b64encode(key.sign(data).signature) + b"\n"
     out = signature_path(meta_path)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_bytes(sig)

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
@@ -155,22 +156,23 @@ def test_hostile_settings_json(run: Runner, env: dict[str, str], kind: str) -> N
 
 
 def _keys(tmp_path: Path) -> tuple[Path, str]:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    key = Ed25519PrivateKey.generate()
+    """A clinic key pair made the way the README tells IT to make one (openssl)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed (the README's way to make the clinic's key)")
     private = tmp_path / "clinic.pem"
-    private.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+    subprocess.run(
+        [openssl, "genpkey", "-algorithm", "ed25519", "-out", str(private)],
+        check=True,
+        capture_output=True,
     )
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private, public.decode()
+    public = subprocess.run(
+        [openssl, "pkey", "-in", str(private), "-pubout"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return private, public
 
 
 def test_with_a_clinic_key_only_signed_packs_are_used(
