@@ -105,6 +105,15 @@ def unprivileged(mini_db: Path) -> Iterator[Unprivileged]:
         if setpriv is None:
             pytest.skip("running as root and setpriv (util-linux) is missing")
         prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+        probe = subprocess.run(
+            [*prefix, sys.executable, "-c", "import desktop"],
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        if probe.returncode != 0:  # e.g. the interpreter lives under a private /root
+            pytest.skip(f"'nobody' cannot run this Python here: {probe.stderr.strip()[-200:]}")
     # pytest's own temporary folders are private to their owner: use a world-reachable one
     folder = Path(tempfile.mkdtemp(prefix="quickref-unpriv-"))
     folder.chmod(0o777)
