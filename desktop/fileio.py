@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -67,3 +68,16 @@ def fsync_file(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def remove_stale(folder: Path, pattern: str, max_age_s: float) -> list[Path]:
+    """Delete the files in ``folder`` matching ``pattern`` untouched for ``max_age_s``
+    (what a killed build or copy left; a younger one may be in progress); return them."""
+    now = time.time()
+    removed: list[Path] = []
+    for p in folder.glob(pattern):
+        with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime > max_age_s:
+                p.unlink()
+                removed.append(p)
+    return removed

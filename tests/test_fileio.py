@@ -50,3 +50,19 @@ def test_sqlite_uri_opens_exactly_the_named_file(tmp_path: Path, name: str) -> N
         ro.execute("INSERT INTO t VALUES ('no')")  # read-only as asked
     ro.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_remove_stale_takes_only_old_matching_files(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from desktop.fileio import remove_stale
+
+    old, young, other = (tmp_path / n for n in (".x.partial.1", ".x.partial.2", "keep.old"))
+    for p in (old, young, other):
+        p.write_text("x")
+    hour_ago = time.time() - 3700
+    os.utime(old, (hour_ago, hour_ago))
+    os.utime(other, (hour_ago, hour_ago))
+    assert remove_stale(tmp_path, ".x.partial.*", 3600) == [old]
+    assert not old.exists() and young.exists() and other.exists()

@@ -10,18 +10,16 @@ build with a :class:`BuildError` that names the file and the record.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
 import sqlite3
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import safe_io
-from desktop.fileio import atomic_path, sqlite_uri
+from desktop.fileio import atomic_path, remove_stale, sqlite_uri
 from desktop.reference import checksum, curated, diagnosis_terms, keys, writer
 from desktop.reference.billing import ruledata
 from desktop.reference.curated import BuildError, CuratedData, read_curated
@@ -97,11 +95,7 @@ STALE_BUILD_S = 3600.0
 def _remove_killed_builds(output: Path) -> None:
     """Delete half-built files a killed build left beside ``output`` (a build takes
     seconds; a younger one may be another build running now)."""
-    now = time.time()
-    for p in output.parent.glob(f".{output.name}.building.*"):
-        with contextlib.suppress(OSError):
-            if now - p.stat().st_mtime > STALE_BUILD_S:
-                p.unlink()
+    remove_stale(output.parent, f".{output.name}.building.*", STALE_BUILD_S)
 
 
 def build(

@@ -15,11 +15,10 @@ import json
 import re
 import shutil
 import sqlite3
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.fileio import atomic_path, atomic_write_text, sqlite_uri
+from desktop.fileio import atomic_path, atomic_write_text, remove_stale, sqlite_uri
 from desktop.reference import checksum, paths
 from desktop.reference.update.errors import UpdateError
 
@@ -84,14 +83,7 @@ def remove_stale_partials(folder: Path, max_age_s: float = STALE_PARTIAL_S) -> l
     Another workstation may be exporting to the same share right now, so only copies
     untouched for ``max_age_s`` are removed (a copy of the database takes seconds).
     """
-    now = time.time()
-    removed: list[Path] = []
-    for p in folder.glob(".quickref-*.partial.*"):
-        with contextlib.suppress(OSError):
-            if now - p.stat().st_mtime > max_age_s:
-                p.unlink()
-                removed.append(p)
-    return removed
+    return remove_stale(folder, ".quickref-*.partial.*", max_age_s)
 
 
 @dataclass(frozen=True, slots=True)
