@@ -11,20 +11,18 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop import __version__
-from desktop.commands import check as check_command
-from desktop.commands import config as config_command
-from desktop.commands import db_update
 from desktop.commands.output import EXIT_DATA, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 from desktop.commands.output import print_json as _print_json
 from desktop.commands.output import say as _say
 from desktop.reference.keys import SYSTEMS
 
-if TYPE_CHECKING:  # the store is imported when a command needs it (start-up time)
+if TYPE_CHECKING:  # the store and commands are imported when a command needs them
+    from decimal import Decimal
+
     from desktop.reference.store import CodeRecord, Mue, ReferenceStore
 
 MAX_LIMIT = 1000
@@ -69,7 +67,28 @@ def _limit(text: str) -> int:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
+WINDOW_OPTIONS = ("--self-test",)
+
+
+def window_only(argv: Sequence[str]) -> bool:
+    """True if ``argv`` only opens the window (or the self-test): no command, no help.
+
+    Then :func:`_parser` can leave out the commands, which keeps argparse (and the
+    command modules) off the way to the first paint; the answer is the same.
+    """
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in WINDOW_OPTIONS or (arg.startswith("--db=") and len(arg) > 5):
+            i += 1
+        elif arg == "--db" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            i += 2
+        else:
+            return False
+    return True
+
+
+def _parser(*, commands: bool = True) -> argparse.ArgumentParser:
     p = _Parser(
         prog="quickref",
         description="QuickRef: offline coding quick reference for clinic injections. "
@@ -82,6 +101,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check the reference data, user data and window, print one line per check",
     )
+    if not commands:
+        p.set_defaults(command=None)
+        return p
+    from desktop.commands import check as check_command
+    from desktop.commands import config as config_command
+    from desktop.commands import db_update
+
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("search", help="search codes, drugs, brand names or words")
@@ -134,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     _ARGV[:] = list(sys.argv[1:] if argv is None else argv)
-    args = _parser().parse_args(argv)
+    args = _parser(commands=not window_only(_ARGV)).parse_args(argv)
     if args.self_test:
         from desktop.self_test import run_self_test
 
@@ -143,6 +169,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from desktop.ui.app import run_gui
 
         return run_gui(args.db)
+    from desktop.commands import check as check_command
+    from desktop.commands import config as config_command
+    from desktop.commands import db_update
+
     if args.command == "config":
         return config_command.run(args)
     if args.command == "db" and args.db_command == "build":

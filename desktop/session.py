@@ -11,9 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop.reference.search import SearchEngine
 from desktop.reference.store import ReferenceStore
+
+if TYPE_CHECKING:
+    from desktop.reference.search import SearchEngine
 
 LicensedText = Callable[[str, str], str | None]
 LicensedLoader = Callable[[], LicensedText | None]
@@ -67,6 +70,8 @@ class ReferenceSession:
     @property
     def engine(self) -> SearchEngine:
         """The search engine over :attr:`store` (built on first use, on any thread)."""
+        from desktop.reference.search import SearchEngine  # not on the way to the first paint
+
         with self._engine_lock:
             if self._engine is None or self._engine.store is not self.store:
                 self._engine = SearchEngine(self.store)
@@ -91,6 +96,8 @@ class ReferenceSession:
         """
         store = ReferenceStore(verify=True)
         self._retired.append(self.store)
+        from desktop.reference.search import SearchEngine
+
         with self._engine_lock:
             self.store = store
             self._engine = SearchEngine(store)

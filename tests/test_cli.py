@@ -136,3 +136,40 @@ def test_installed_entry_point(reference_db: Path) -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert json.loads(out.stdout)["results"][0]["code"] == "J3420"
+
+
+@pytest.mark.parametrize(
+    ("argv", "window"),
+    [
+        ([], True),
+        (["--db", "x.sqlite"], True),
+        (["--db=x.sqlite", "--self-test"], True),
+        (["--self-test", "--db", "x.sqlite"], True),
+        (["search", "b12"], False),
+        (["--db", "x.sqlite", "show", "96372"], False),
+        (["--help"], False),
+        (["--version"], False),
+        (["--db"], False),
+        (["--db", "--self-test"], False),
+        (["nonsense"], False),
+    ],
+)
+def test_window_only_tells_a_window_start_from_a_command(argv: list[str], window: bool) -> None:
+    from desktop.cli import window_only
+
+    assert window_only(argv) is window
+
+
+@pytest.mark.parametrize("argv", [[], ["--db", "x.sqlite"], ["--self-test", "--db=y.sqlite"]])
+def test_window_parser_reads_a_window_start_as_the_full_parser_does(argv: list[str]) -> None:
+    from desktop.cli import _parser
+
+    light, full = _parser(commands=False).parse_args(argv), _parser().parse_args(argv)
+    assert (light.command, light.db, light.self_test) == (full.command, full.db, full.self_test)
+
+
+def test_an_unknown_command_is_still_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["nonsense"])
+    assert exc.value.code == 1
+    assert "invalid choice: 'nonsense'" in capsys.readouterr().err

@@ -9,7 +9,6 @@ chunks, so memory stays flat whatever the file's size.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 PREFIX = "sha256:"
@@ -23,6 +22,8 @@ class ChecksumError(ValueError):
 
 def file_sha256(path: Path) -> str:
     """The hex SHA-256 of a file's bytes."""
+    import hashlib  # loads OpenSSL: only when a file is hashed, not at every start
+
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
@@ -69,6 +70,8 @@ def verify(path: Path, stored: str) -> None:
         offset = _find_once(path, stored.encode())
     except ChecksumError:
         raise malformed from None
+    import hashlib  # loads OpenSSL: only when a file is hashed, not at every start
+
     h = hashlib.sha256()
     with path.open("rb") as fh:
         remaining = offset

@@ -47,3 +47,20 @@ def code_key(code: str) -> str:
 def term_key(text: str) -> str:
     """The normalised form search terms are matched by: lower case words, one space."""
     return " ".join(_TERM_WORD.findall(text.lower()))
+
+
+#: What a search reads of a query (longer text is cut here).
+MAX_QUERY_CHARS = 200
+
+
+def clean_query(text: str) -> str:
+    """Normalise what was typed: NFKC, no control characters, single spaces, capped.
+
+    Here, not in the search package, so the window can tell an empty query without
+    importing the search (which is loaded after the first paint).
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text[: MAX_QUERY_CHARS * 4])
+    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text)
+    return " ".join(text.split())[:MAX_QUERY_CHARS].strip()

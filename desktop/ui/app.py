@@ -6,22 +6,28 @@ happened and what to do (exit code 2), never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.records.store import UserDataError, UserStore
-from desktop.reference.store import ReferenceDataError
+from desktop.reference.store import ReferenceDataError, ReferenceStore
 from desktop.resources_path import DESKTOP_FILE_NAME, icon_path, icon_pngs
 from desktop.session import ReferenceSession
+from desktop.ui.first_paint import after_first_paint as after_first_paint_of
 
 if TYPE_CHECKING:  # each Qt class costs a few ms the first time it is touched
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QMessageBox
+
+    from desktop.ui.main_window import MainWindow
 
 EXIT_DATA = 2
 APP_NAME = "QuickRef"
@@ -50,11 +56,19 @@ def keep_qt_settings_in_data_folder() -> None:
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
 
 
+def set_app_icon(app: object) -> None:
+    """Give the application its icon (if the icon files render)."""
+    if isinstance(app, QApplication):
+        icon = app_icon()
+        if not icon.isNull():
+            app.setWindowIcon(icon)
+
+
 def application(*, defer_icon: bool = False) -> QApplication:
     """The QApplication (created if needed) with QuickRef's names and icon.
 
-    With ``defer_icon`` the icon files (an SVG and eight PNGs) are read just after
-    start-up, off the way to the first paint.
+    With ``defer_icon`` the icon is left to :func:`show_window`, which reads its files
+    (an SVG and eight PNGs) just after the first paint.
     """
     keep_qt_settings_in_data_folder()
     existing = QApplication.instance()
@@ -64,15 +78,8 @@ def application(*, defer_icon: bool = False) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
 
-    def set_icon() -> None:
-        icon = app_icon()
-        if not icon.isNull():
-            app.setWindowIcon(icon)
-
-    if defer_icon:
-        QTimer.singleShot(0, set_icon)
-    else:
-        set_icon()
+    if not defer_icon:
+        set_app_icon(app)
     return app
 
 
@@ -111,24 +118,56 @@ def startup_error_box(exc: Exception, parent: QWidget | None = None) -> QMessage
     return box
 
 
-def run_gui(db: Path | None) -> int:
-    """Open the window on the reference database ``db`` (default: the bundled one)."""
+class ReferenceCheck(QObject):
+    """Verifies the reference file's checksum on a thread of its own.
+
+    The check is a full read of about 30 MB; hashing and reading release the GIL, so the
+    window stays responsive while it runs. :attr:`finished` carries None (verified) or
+    the :class:`ReferenceDataError` that says what is wrong.
+    """
+
+    finished = Signal(object)
+
+    def start(self, store: ReferenceStore) -> None:
+        threading.Thread(
+            target=self._run, args=(store,), name="quickref-verify", daemon=True
+        ).start()
+
+    def _run(self, store: ReferenceStore) -> None:
+        try:
+            store.verify()
+            result: ReferenceDataError | None = None
+        except ReferenceDataError as exc:
+            result = exc
+        with contextlib.suppress(RuntimeError):  # the window was closed (and deleted) meanwhile
+            self.finished.emit(result)
+
+
+def open_window(db: Path | None) -> tuple[QApplication, MainWindow]:
+    """Open the data and build the window, as every start does (the self-test's start-up
+    bench too). Raises :class:`ReferenceDataError` or :class:`UserDataError`, with
+    nothing left open, when the data cannot be used."""
     app = application(defer_icon=True)
     session: ReferenceSession | None = None
-    user: UserStore | None = None
     try:
         # The checksum (a full read of ~30 MB) is verified just after the first paint.
         session = ReferenceSession.open(db)
         user = UserStore()
-    except (ReferenceDataError, UserDataError) as exc:
+    except (ReferenceDataError, UserDataError):
         if session is not None:
             session.close()
-        startup_error_box(exc).exec()
-        return EXIT_DATA
-
+        raise
     from desktop.ui.main_window import build_main_window
 
-    window = build_main_window(session, user)
+    return app, build_main_window(session, user)
+
+
+def show_window(
+    window: MainWindow, db: Path | None, on_failed: Callable[[ReferenceDataError], None]
+) -> ReferenceCheck:
+    """Show ``window``; just after its first paint, get the search ready and verify the
+    reference file on a thread. ``on_failed`` gets the error if the file is damaged;
+    when it is sound, an unfinished checklist (after a crash) is offered."""
     window.show()
     if db is None:  # say why a pack or the imported data was passed over, if it was
         from desktop.reference.paths import reference_choice
@@ -136,28 +175,48 @@ def run_gui(db: Path | None) -> int:
         notes = reference_choice().notes
         if notes:
             window.statusBar().showMessage("Reference data: " + "; ".join(notes))
+    check = ReferenceCheck(window)
 
+    def checked(error: object) -> None:
+        if isinstance(error, ReferenceDataError):
+            on_failed(error)
+        elif window.isVisible():
+            window.offer_resume()
+
+    check.finished.connect(checked)
+
+    def after_first_paint() -> None:
+        window.search.warm()
+        check.start(window.store)
+        set_app_icon(QApplication.instance())
+
+    after_first_paint_of(window.search_field, after_first_paint)
+    return check
+
+
+def run_gui(db: Path | None) -> int:
+    """Open the window on the reference database ``db`` (default: the bundled one)."""
+    try:
+        app, window = open_window(db)
+    except (ReferenceDataError, UserDataError) as exc:
+        startup_error_box(exc).exec()
+        return EXIT_DATA
     failed: list[int] = []
 
-    def verify_reference() -> None:
-        try:
-            window.store.verify()
-        except ReferenceDataError as exc:
-            failed.append(EXIT_DATA)
-            window.hide()
-            box = startup_error_box(exc)
-            box.exec()
-            box.deleteLater()
-            window.close()  # the last window: app.exec() returns
-            return
-        window.offer_resume()  # an unfinished checklist (after a crash) is offered at start
+    def damaged(exc: ReferenceDataError) -> None:
+        failed.append(EXIT_DATA)
+        window.hide()
+        box = startup_error_box(exc)
+        box.exec()
+        box.deleteLater()
+        window.close()  # the last window: app.exec() returns
 
-    QTimer.singleShot(0, verify_reference)
+    show_window(window, db, damaged)
     try:
         code = app.exec()
         return failed[0] if failed else code
     finally:
         window.close()
         window.deleteLater()
-        session.close()  # the data in use, which an import may have replaced
-        user.close()
+        window.session.close()  # the data in use, which an import may have replaced
+        window.user.close()

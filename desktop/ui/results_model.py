@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -25,8 +25,10 @@ from PySide6.QtCore import (
 
 from desktop.records.home import SECTION_PINNED as SECTION_PINNED
 from desktop.records.home import SECTION_RECENT as SECTION_RECENT
-from desktop.reference.search import SearchResult
 from desktop.reference.store import CodeSummary
+
+if TYPE_CHECKING:  # the search is loaded after the first paint
+    from desktop.reference.search import SearchResult
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import close_window
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFERRED = (
     "desktop.ui.checklist",
@@ -21,18 +26,37 @@ DEFERRED = (
     "desktop.reference.build",
     "desktop.coverage",
     "rapidfuzz",
+    # loaded on the search thread just after the first paint
+    "desktop.reference.search",
+    # the command-line commands, when the window is opened
+    "desktop.commands.check",
+    "desktop.commands.config",
+    "desktop.commands.db_update",
 )
 PROBE = """
 import sys
-from desktop.records.store import UserStore
-from desktop.self_test import _wait_for_paint
-from desktop.session import ReferenceSession
-from desktop.ui.app import application
-from desktop.ui.main_window import build_main_window
-app = application(defer_icon=True)
-win = build_main_window(ReferenceSession.open(sys.argv[1]), UserStore())
-assert _wait_for_paint(app, win)
-print("\\n".join(sorted(sys.modules)))
+import desktop.cli  # the installed entry point imports this first
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from desktop.ui.app import open_window, show_window
+app, win = open_window(sys.argv[1])
+seen = []
+
+class Spy(QObject):
+    def eventFilter(self, obj, event):
+        if not seen and event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \\
+                and obj.window() is win:
+            seen.append(sorted(sys.modules))  # what was loaded when the first frame drew
+            QTimer.singleShot(0, app.quit)
+        return False
+
+spy = Spy()
+app.installEventFilter(spy)
+QTimer.singleShot(10_000, app.quit)
+show_window(win, None, print)
+app.exec()
+assert seen, "no paint"
+print("\\n".join(seen[0]))
 """
 
 
@@ -64,3 +88,76 @@ def test_ui_uses_plain_imports_only() -> None:
         if "importlib" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_show_window_warms_the_search_and_verifies_after_the_first_paint(
+    reference_db: Path, user_dir: Path, qtbot: QtBot
+) -> None:
+    from desktop.ui.app import open_window, show_window
+
+    _app, window = open_window(reference_db)
+    failed: list[Exception] = []
+    resumed: list[bool] = []
+    window.offer_resume = lambda: resumed.append(True) or False  # type: ignore[method-assign]
+    try:
+        assert not window.session.engine.warmed  # nothing of the search before the paint
+        check = show_window(window, reference_db, failed.append)
+        with qtbot.waitSignal(check.finished, timeout=10_000) as blocker:
+            pass
+        assert blocker.args == [None]  # verified
+        qtbot.waitUntil(lambda: window.session.engine.warmed, timeout=10_000)
+        qtbot.waitUntil(lambda: resumed == [True], timeout=2000)
+        assert failed == []
+        assert not QApplication.instance().windowIcon().isNull()  # type: ignore[union-attr]
+    finally:
+        close_window(window)
+        window.session.close()
+        window.user.close()
+
+
+def test_a_damaged_file_found_after_the_first_paint_goes_to_on_failed(
+    reference_db: Path, tmp_path: Path, user_dir: Path, qtbot: QtBot
+) -> None:
+    from desktop.reference.store import ReferenceDataError
+    from desktop.ui.app import open_window, show_window
+
+    data = bytearray(reference_db.read_bytes())
+    data[len(data) // 3] ^= 0x01  # opens and searches: only the checksum can tell
+    damaged = tmp_path / "reference.sqlite"
+    damaged.write_bytes(bytes(data))
+    _app, window = open_window(damaged)
+    failed: list[Exception] = []
+    resumed: list[bool] = []
+    window.offer_resume = lambda: resumed.append(True) or False  # type: ignore[method-assign]
+    try:
+        show_window(window, damaged, failed.append)
+        qtbot.waitUntil(lambda: bool(failed), timeout=10_000)
+        assert isinstance(failed[0], ReferenceDataError)
+        assert "checksum" in str(failed[0]).lower()
+        assert resumed == []  # nothing is offered from data that failed its check
+    finally:
+        close_window(window)
+        window.session.close()
+        window.user.close()
+
+
+def test_after_first_paint_runs_once_after_the_paint_or_after_the_fallback(
+    qtbot: QtBot,
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.ui.first_paint import after_first_paint
+
+    shown, hidden = QLabel("shown"), QLabel("never shown")
+    qtbot.addWidget(shown)
+    qtbot.addWidget(hidden)
+    calls: list[str] = []
+    after_first_paint(shown, lambda: calls.append("shown"), fallback_ms=60_000)
+    after_first_paint(hidden, lambda: calls.append("hidden"), fallback_ms=200)
+    assert calls == []  # nothing before a paint
+    shown.show()
+    qtbot.waitUntil(lambda: "shown" in calls, timeout=5000)
+    qtbot.waitUntil(lambda: "hidden" in calls, timeout=5000)
+    shown.update()
+    qtbot.wait(100)
+    assert sorted(calls) == ["hidden", "shown"]  # each once

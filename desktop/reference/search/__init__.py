@@ -1,13 +1,13 @@
 """Search: the one function the CLI and the window share (see ``engine.py``)."""
 
-from desktop.reference.keys import SYSTEMS
+from desktop.reference.keys import MAX_QUERY_CHARS, SYSTEMS, clean_query
 from desktop.reference.search.engine import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     RANK_CAP,
     SearchEngine,
 )
-from desktop.reference.search.query import MAX_QUERY_CHARS, MAX_WORDS, Dose, clean_query
+from desktop.reference.search.query import MAX_WORDS, Dose
 from desktop.reference.search.results import SearchResponse, SearchResult
 
 __all__ = [

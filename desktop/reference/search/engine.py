@@ -22,10 +22,9 @@ import re
 import threading
 from dataclasses import dataclass
 
-from desktop.reference.keys import SYSTEMS, code_key, term_key
+from desktop.reference.keys import SYSTEMS, clean_query, code_key, term_key
 from desktop.reference.search.query import (
     ParsedQuery,
-    clean_query,
     parse_query,
     words_of,
 )
@@ -74,6 +73,16 @@ class SearchEngine:
         self._code_cache: dict[str, bool] = {}
         # Full-text rows already tokenised (typing meets the same rows key after key).
         self._rows: dict[int, tuple[CodeSummary, tuple[Text, ...], tuple[str, ...]]] = {}
+
+    @property
+    def warmed(self) -> bool:
+        """True once the word lists are loaded (by :meth:`warm` or a first search)."""
+        return self._loaded
+
+    def warm(self) -> None:
+        """Load the word lists now (the window calls this on the search thread just after
+        its first paint, so the first keystroke does not pay for them)."""
+        self._load()
 
     def _load(self) -> None:
         with self._load_lock:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 
 _WORD = re.compile(r"[^\W_]+")
@@ -92,13 +91,6 @@ class ParsedQuery:
     @property
     def only_codes(self) -> bool:
         return bool(self.codes) and not self.words
-
-
-def clean_query(text: str) -> str:
-    """Normalise what was typed: NFKC, no control characters, single spaces, capped."""
-    text = unicodedata.normalize("NFKC", text[: MAX_QUERY_CHARS * 4])
-    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text)
-    return " ".join(text.split())[:MAX_QUERY_CHARS].strip()
 
 
 def words_of(text: str) -> list[str]:

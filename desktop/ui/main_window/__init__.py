@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from desktop.records.home import home_list, pinned_keys
 from desktop.records.store import UserDataError, UserStore
-from desktop.reference.search import SearchEngine, SearchResponse, clean_query
+from desktop.reference.keys import clean_query
 from desktop.reference.store import CodeRecord, Mue, ReferenceDataError, ReferenceStore
 from desktop.session import LicensedLoader, LicensedText, ReferenceSession, no_licensed_text
 from desktop.ui.accessible import Announcer, announce
 from desktop.ui.detail_view import DetailView
+from desktop.ui.first_paint import after_first_paint
 from desktop.ui.main_window import state
 from desktop.ui.main_window.actions import Act, build_actions
 from desktop.ui.main_window.chrome import install_menus, name_unnamed_buttons
@@ -44,6 +45,7 @@ from desktop.ui.search import SearchController, SearchPanel
 
 if TYPE_CHECKING:
     from desktop.records.checklist import Checklists
+    from desktop.reference.search import SearchEngine
     from desktop.ui.about_dialog import AboutDialog
     from desktop.ui.check_panel import CheckPanel
     from desktop.ui.checklist import ChecklistDock
@@ -224,10 +226,12 @@ class MainWindow(QMainWindow):
             self.search_field,
             self.detail,
             self.results_view,  # typing there goes on in the search
-            self.results_view.viewport(),
-            self.detail.viewport(),
         ):
             widget.installEventFilter(self._keys)
+        # The views' inner widgets take the mouse's back and forward buttons. Reaching
+        # them from Python costs ~12 ms the first time (PySide works out their type), so
+        # that waits until the first frame is on screen.
+        after_first_paint(self.search_field, self._watch_viewports)
         self.results_view.activated.connect(self._open_index)
         self.results_view.clicked.connect(self._open_index)
         self.results_view.customContextMenuRequested.connect(self._results_menu)
@@ -249,6 +253,10 @@ class MainWindow(QMainWindow):
             QWidget.setTabOrder(first, second)
         QWidget.setTabOrder(self.system_buttons[-1], self.results_view)
         QWidget.setTabOrder(self.results_view, self.detail)
+
+    def _watch_viewports(self) -> None:
+        for view in (self.results_view, self.detail):
+            view.viewport().installEventFilter(self._keys)
 
     # ================================================================ settings
 
@@ -286,6 +294,8 @@ class MainWindow(QMainWindow):
         self.search.rerun()
 
     def _on_answered(self, query: str, response: object) -> None:
+        from desktop.reference.search import SearchResponse  # loaded by the first search
+
         assert isinstance(response, SearchResponse)
         rows = [
             ResultRow.from_result(r, (r.system, r.code) in self._pinned) for r in response.results

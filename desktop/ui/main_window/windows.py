@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 
 from desktop.records.store import UserDataError
-from desktop.reference.search import SearchResponse
 
 if TYPE_CHECKING:
+    from desktop.reference.search import SearchResponse
     from desktop.ui.about_dialog import AboutDialog
     from desktop.ui.main_window import MainWindow
 

@@ -8,9 +8,15 @@ dropped here, so the widgets only ever see the answer to what is on screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from desktop.reference.search import SearchEngine, SearchResponse, clean_query
+from desktop.reference.keys import clean_query
+
+if TYPE_CHECKING:
+    from desktop.reference.search import SearchEngine
+
 from desktop.ui.search.worker import SEARCH_LIMIT, EngineSource, SearchRunner, resolve
 
 
@@ -64,6 +70,10 @@ class SearchController(QObject):
         """Search again for the current query (after the data changed)."""
         self._ask()
 
+    def warm(self) -> None:
+        """Get the search ready on its thread (called just after the first paint)."""
+        self._runner.warm()
+
     def set_engine(self, engine: EngineSource) -> None:
         """Search new reference data; answers from the old data are dropped."""
         self._runner.set_engine(engine)
@@ -82,6 +92,8 @@ class SearchController(QObject):
     def _on_answered(self, query: str, system: str, response: object) -> None:
         if query != self.query or (system or None) != self.system:
             return  # stale: the query or filter changed since; a newer answer is coming
+        from desktop.reference.search import SearchResponse
+
         assert isinstance(response, SearchResponse)
         self.answered.emit(query, response)
 

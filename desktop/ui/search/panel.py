@@ -7,6 +7,7 @@ It shows what it is given and emits what the user asks for; the window wires it 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPalette
@@ -22,12 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.reference.keys import SYSTEMS
-from desktop.reference.search import SearchResponse, clean_query
+from desktop.reference.keys import SYSTEMS, clean_query
 from desktop.ui import colours
 from desktop.ui.accessible import make_radio
 from desktop.ui.results_delegate import ResultsDelegate
 from desktop.ui.results_model import ResultRow, ResultsModel, Role
+
+if TYPE_CHECKING:  # the search is loaded after the first paint
+    from desktop.reference.search import SearchResponse
 
 MAX_SUGGESTIONS = 5
 EMPTY_HOME = "Nothing pinned or viewed yet. Pin a code with Ctrl+D to keep it here."

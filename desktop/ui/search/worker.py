@@ -12,13 +12,17 @@ the UI thread keeps handling input meanwhile.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import weakref
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from desktop.reference.search import SearchEngine, SearchResponse
 from desktop.reference.store import ReferenceDataError
+
+if TYPE_CHECKING:  # the search is imported on the search thread, after the first paint
+    from desktop.reference.search import SearchEngine, SearchResponse
 
 # A screenful is about a dozen rows; 50 leaves room to scroll and keeps each answer
 # small (every row is built in Python while the UI thread may be painting).
@@ -26,10 +30,12 @@ SEARCH_LIMIT = 50
 _RUNNERS: weakref.WeakSet[SearchRunner] = weakref.WeakSet()
 # An engine, or a function that returns one (called on the search thread, so building
 # the engine's word lists stays off the way to the first paint).
-EngineSource = SearchEngine | Callable[[], SearchEngine]
+EngineSource: TypeAlias = "SearchEngine | Callable[[], SearchEngine]"
 
 
 def resolve(source: EngineSource) -> SearchEngine:
+    from desktop.reference.search import SearchEngine  # loaded on the search thread
+
     return source if isinstance(source, SearchEngine) else source()
 
 
@@ -50,6 +56,12 @@ class _Worker(QObject):
         super().__init__()
         self._engine = engine
         self._runner = runner
+
+    @Slot()
+    def warm(self) -> None:
+        # A damaged file is left to the first search, which says so in its own words.
+        with contextlib.suppress(ReferenceDataError):
+            resolve(self._engine).warm()
 
     @Slot(int, str, str)
     def run(self, seq: int, query: str, system: str) -> None:
@@ -73,6 +85,7 @@ class SearchRunner(QObject):
     answered = Signal(str, str, object)  # query, system, SearchResponse (latest only)
     failed = Signal(str)
     _ask = Signal(int, str, str)
+    _warm = Signal()
 
     def __init__(
         self, engine: EngineSource, parent: QObject | None = None, *, limit: int = SEARCH_LIMIT
@@ -87,6 +100,7 @@ class SearchRunner(QObject):
         self._worker = _Worker(engine, self)
         self._worker.moveToThread(self._thread)
         self._ask.connect(self._worker.run)
+        self._warm.connect(self._worker.warm)
         self._worker.answered.connect(self._on_answered)
         self._worker.failed.connect(self._on_failed)
         self._thread.finished.connect(self._worker.deleteLater)
@@ -112,6 +126,11 @@ class SearchRunner(QObject):
         else:
             self._ask.emit(seq, query, system or "")
         return seq
+
+    def warm(self) -> None:
+        """Build the engine and load its word lists on the search thread, now."""
+        if self._thread is not None:
+            self._warm.emit()
 
     def cancel(self) -> None:
         """Drop every answer still on its way."""
