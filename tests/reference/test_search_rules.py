@@ -199,3 +199,21 @@ def test_unspecified_counts_only_for_the_condition_itself() -> None:
 )
 def test_more_abbreviations(engine: SearchEngine, query: str, code: str) -> None:
     assert engine.search(query, limit=3).results[0].code == code
+
+
+def test_a_group_scores_typed_words_over_what_they_stand_for_over_a_prefix() -> None:
+    from desktop.reference.search.ranking import Group, Text, _GroupTest
+
+    title = Text.of(1.0, "Otitis media, unspecified, right ear", None, title=True)
+    typed = _GroupTest(Group(("otitis",), [("otitis",), ("ear", "infection")], None, 1))
+    stands_for = _GroupTest(Group(("aom",), [("aom",), ("otitis", "media")], None, 1))
+    phrase_typed = _GroupTest(Group(("right", "ear"), [("right", "ear")], None, 1))
+    prefix = _GroupTest(Group(("medi",), [("medi",)], "medi", 1))
+    wrong_order = _GroupTest(Group(("ear", "right"), [("ear", "right")], None, 1))
+    absent = _GroupTest(Group(("knee",), [("knee",)], "kne", 1))
+    assert typed.hits(title) == 1.0
+    assert stands_for.hits(title) == 0.9
+    assert phrase_typed.hits(title) == 1.0
+    assert prefix.hits(title) == 0.7
+    assert wrong_order.hits(title) == 0.0  # a phrase is its words in order
+    assert absent.hits(title) == 0.0

@@ -28,7 +28,7 @@ from desktop.reference.search.query import (
     parse_query,
     words_of,
 )
-from desktop.reference.search.ranking import Candidate, Group, Text, rank, score
+from desktop.reference.search.ranking import Candidate, Group, Scorer, Text, rank
 from desktop.reference.search.results import SearchResponse, SearchResult, with_dose
 from desktop.reference.store import CodeSummary, ReferenceStore
 
@@ -354,7 +354,8 @@ class SearchEngine:
                 row = self._rows.get(i)
                 if row is not None and (not system or row[0].system == system):
                     cands[i] = Candidate(row[0], list(row[1]), 0)
-        scored = [score(c, groups, exact_keys, parsed.weak) for c in cands.values()]
+        scorer = Scorer(groups, exact_keys, parsed.weak)
+        scored = [scorer.score(c) for c in cands.values()]
         # A drug named (a dose, a brand or generic name) asks for HCPCS at equal relevance.
         named_drug = parsed.dose is not None or any(
             w in self._drug_words for g in groups for w in (*g.words, "".join(g.words))

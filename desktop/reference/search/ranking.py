@@ -71,18 +71,6 @@ class Text:
             dkey,
         )
 
-    def hits(self, g: Group) -> float:
-        """1.0 for the words as typed, 0.9 for what they stand for, 0.7 for a prefix."""
-        for n, alt in enumerate(g.alts):
-            if len(alt) == 1:
-                if alt[0] in self.token_set:
-                    return 1.0 if n < g.literal else 0.9
-            elif alt[0] in self.token_set and " " + " ".join(alt) + " " in self.spaced:
-                return 1.0 if n < g.literal else 0.9
-        if g.prefix and " " + g.prefix in self.spaced:
-            return 0.7
-        return 0.0
-
 
 @dataclass(slots=True)
 class Candidate:
@@ -113,56 +101,104 @@ def _nearly(key: str, typed: set[str]) -> bool:
     return False
 
 
+class _GroupTest:
+    """A group made ready for checking many texts: 1.0 for the words as typed, 0.9 for
+    what they stand for, 0.7 for a prefix (a word still being typed), else 0."""
+
+    __slots__ = ("alt_phrases", "alt_words", "lit_phrases", "lit_words", "prefix")
+
+    def __init__(self, g: Group) -> None:
+        lit = g.alts[: g.literal]
+        alt = g.alts[g.literal :]
+        self.lit_words = frozenset(a[0] for a in lit if len(a) == 1)
+        self.lit_phrases = tuple((a[0], " " + " ".join(a) + " ") for a in lit if len(a) > 1)
+        self.alt_words = frozenset(a[0] for a in alt if len(a) == 1)
+        self.alt_phrases = tuple((a[0], " " + " ".join(a) + " ") for a in alt if len(a) > 1)
+        self.prefix = " " + g.prefix if g.prefix else None
+
+    def hits(self, t: Text) -> float:
+        tokens = t.token_set
+        if not self.lit_words.isdisjoint(tokens):
+            return 1.0
+        for first, phrase in self.lit_phrases:
+            if first in tokens and phrase in t.spaced:
+                return 1.0
+        if not self.alt_words.isdisjoint(tokens):
+            return 0.9
+        for first, phrase in self.alt_phrases:
+            if first in tokens and phrase in t.spaced:
+                return 0.9
+        if self.prefix is not None and self.prefix in t.spaced:
+            return 0.7
+        return 0.0
+
+
+class Scorer:
+    """Scores the candidates of one search (what depends only on the query is worked
+    out once here, not once a row)."""
+
+    def __init__(self, groups: list[Group], exact_keys: set[str], weak: list[str]) -> None:
+        self.tests = [_GroupTest(g) for g in groups]
+        self.exact_keys = exact_keys
+        self.weak = weak
+        self.typed = frozenset(w for g in groups for alt in g.alts for w in alt)
+        self.prefixes = tuple(g.prefix for g in groups if g.prefix)
+
+    def score(self, c: Candidate) -> Scored:  # noqa: C901 - one pass, kept together
+        if c.tail:
+            return Scored(c, 1, 0.0, False, None, False, "text")
+        matched = 0
+        quality = 0.0
+        label_votes: dict[str, float] = {}
+        title_covers = True
+        texts = c.texts
+        for test in self.tests:
+            best = 0.0
+            best_label: str | None = None
+            title_hit = 0.0
+            for t in texts:
+                h = test.hits(t)
+                if h:
+                    h *= t.weight
+                if t.title:
+                    title_hit = h
+                if h > best:
+                    best, best_label = h, t.label
+            if best > 0:
+                matched += 1
+                quality += best
+                if best_label is not None and title_hit < best:
+                    label_votes[best_label] = label_votes.get(best_label, 0.0) + best
+            if title_hit == 0:
+                title_covers = False
+        exact_keys = self.exact_keys
+        exact = False
+        label = None
+        for t in texts:
+            if t.dkey in exact_keys or t.key in exact_keys or _nearly(t.dkey, exact_keys):
+                exact = True
+                if not t.title and t.label:
+                    label = t.label
+                break
+        if label is None and label_votes and not title_covers:
+            label = max(label_votes.items(), key=lambda kv: kv[1])[0]
+        title = next((t for t in texts if t.title), None)
+        title_tokens = title.token_set if title else frozenset()
+        if self.weak:
+            quality += 0.1 * sum(1 for w in self.weak if w in title_tokens)
+        unspecified = _is_default(title.tokens if title else ())
+        prefixes = self.prefixes
+        extra = 0
+        for w in title_tokens - self.typed - _DEFAULT_WORDS:
+            if " " not in w and not (prefixes and w.startswith(prefixes)):
+                extra += 1
+        kind = "term" if exact and label else ("text" if matched else "prefix")
+        return Scored(c, matched, quality, exact, label, unspecified, kind, extra)
+
+
 def score(c: Candidate, groups: list[Group], exact_keys: set[str], weak: list[str]) -> Scored:
-    if c.tail:
-        return Scored(c, 1, 0.0, False, None, False, "text")
-    matched = 0
-    quality = 0.0
-    label_votes: dict[str, float] = {}
-    title_covers = True
-    for g in groups:
-        best = 0.0
-        best_label: str | None = None
-        title_hit = 0.0
-        for t in c.texts:
-            h = t.hits(g) * t.weight
-            if t.title:
-                title_hit = h
-            if h > best:
-                best, best_label = h, t.label
-        if best > 0:
-            matched += 1
-            quality += best
-            if best_label is not None and title_hit < best:
-                label_votes[best_label] = label_votes.get(best_label, 0.0) + best
-        if title_hit == 0:
-            title_covers = False
-    exact = False
-    label = None
-    for t in c.texts:
-        if t.dkey in exact_keys or t.key in exact_keys or _nearly(t.dkey, exact_keys):
-            exact = True
-            if not t.title and t.label:
-                label = t.label
-            break
-    if label is None and label_votes and not title_covers:
-        label = max(label_votes.items(), key=lambda kv: kv[1])[0]
-    title = next((t for t in c.texts if t.title), None)
-    title_tokens = title.token_set if title else frozenset()
-    if weak:
-        quality += 0.1 * sum(1 for w in weak if w in title_tokens)
-    unspecified = _is_default(title.tokens if title else ())
-    typed = {w for g in groups for alt in g.alts for w in alt}
-    extra = sum(
-        1
-        for w in title_tokens
-        if w not in typed
-        and w not in _DEFAULT_WORDS
-        and not (g_prefix_hit(w, groups))
-        and " " not in w
-    )
-    kind = "term" if exact and label else ("text" if matched else "prefix")
-    return Scored(c, matched, quality, exact, label, unspecified, kind, extra)
+    """How well one row answers the groups (:class:`Scorer` does many rows at once)."""
+    return Scorer(groups, exact_keys, weak).score(c)
 
 
 def g_prefix_hit(word: str, groups: list[Group]) -> bool:
