@@ -10,6 +10,7 @@ their colours from here, and ``tests/ui/test_contrast.py`` checks every pair.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from PySide6.QtGui import QColor, QPalette
@@ -74,16 +75,41 @@ def readable(text: QColor, background: QColor, minimum: float = MIN_CONTRAST) ->
     return _mix(text, target, high)
 
 
+_PAIRS_MADE: dict[tuple[str, int, int], Pair] = {}
+_PAIRS_KEPT = 256
+
+
+def _per_palette(fn: Callable[[QPalette], Pair]) -> Callable[[QPalette], Pair]:
+    """Work a pair out once per palette contents and colour group, not at every paint
+    (the results list paints every visible row on every keystroke). A changed palette
+    (the dark scheme, a theme change) has another cache key, so it is worked out anew."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def pair(palette: QPalette) -> Pair:
+        key = (name, palette.cacheKey(), palette.currentColorGroup().value)
+        made = _PAIRS_MADE.get(key)
+        if made is None:
+            if len(_PAIRS_MADE) >= _PAIRS_KEPT:
+                _PAIRS_MADE.clear()
+            made = _PAIRS_MADE[key] = fn(palette)
+        return made
+
+    return pair
+
+
 def _pair(palette: QPalette, fg: QPalette.ColorRole, bg: QPalette.ColorRole) -> Pair:
     background = over(palette.color(bg), QColor(255, 255, 255))
     return readable(palette.color(fg), background), background
 
 
+@_per_palette
 def text(palette: QPalette) -> Pair:
     """Body text on the view background."""
     return _pair(palette, R.Text, R.Base)
 
 
+@_per_palette
 def quiet(palette: QPalette) -> Pair:
     """Secondary text (system name, source line, notes): the placeholder grey, made readable
     on the view background and on the alternate one (it also sits in the licensed box)."""
@@ -92,31 +118,37 @@ def quiet(palette: QPalette) -> Pair:
     return readable(colour, alternate), base
 
 
+@_per_palette
 def link(palette: QPalette) -> Pair:
     """Links and the 'billable' / 'pinned' pills' text."""
     return _pair(palette, R.Link, R.Base)
 
 
+@_per_palette
 def warning(palette: QPalette) -> Pair:
     """Deleted / not-for-new-use pills and the status strip: the window colours inverted."""
     return _pair(palette, R.Window, R.WindowText)
 
 
+@_per_palette
 def section(palette: QPalette) -> Pair:
     """The results list's 'Pinned' / 'Recent' headers."""
     return _pair(palette, R.WindowText, R.AlternateBase)
 
 
+@_per_palette
 def boxed(palette: QPalette) -> Pair:
     """The licensed-descriptor box in the detail pane."""
     return _pair(palette, R.Text, R.AlternateBase)
 
 
+@_per_palette
 def selected(palette: QPalette) -> Pair:
     """A selected result row's text on the selection colour."""
     return _pair(palette, R.HighlightedText, R.Highlight)
 
 
+@_per_palette
 def banner(palette: QPalette) -> Pair:
     """The checklist's message banner."""
     return _pair(palette, R.ToolTipText, R.ToolTipBase)

@@ -13,10 +13,16 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.ui import colours
-from desktop.ui.results_model import ResultsModel, Role
+from desktop.ui.results_model import ResultsModel
 
 _Index = QModelIndex | QPersistentModelIndex
 PAD = 6
+# Made once: Qt flag arithmetic in Python costs a few microseconds a row and paint.
+_LEFT = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_ELIDE = Qt.TextElideMode.ElideRight
+_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
+_SELECTED = QStyle.StateFlag.State_Selected
 
 
 def _section_starts(index: _Index) -> bool:
@@ -59,15 +65,20 @@ class ResultsDelegate(QStyledItemDelegate):
         return QSize(fm.averageCharWidth() * 40, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        model = index.model()
+        if not isinstance(model, ResultsModel) or (row := model.row_at(index.row())) is None:
+            super().paint(painter, option, index)
+            return
+        # The row is read once from the model (not a data() call a field: this runs for
+        # every visible row on every keystroke), and initStyleOption is not needed: the
+        # text is painted here and the view's option already carries state and palette.
         opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
         palette: QPalette = opt.palette
         rect = QRect(opt.rect)
         fonts = self.fonts(opt.font)
         fm = fonts.fm
         painter.save()
-        if _section_starts(index):
+        if model.section_starts(index.row()):
             head = QRect(rect.left(), rect.top(), rect.width(), fm.height() + 2 * PAD)
             head_fg, head_bg = colours.section(palette)
             painter.fillRect(head, head_bg)
@@ -75,15 +86,15 @@ class ResultsDelegate(QStyledItemDelegate):
             painter.setPen(head_fg)
             painter.drawText(
                 head.adjusted(PAD, 0, -PAD, 0),
-                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                str(index.data(Role.SECTION)),
+                _LEFT,
+                row.section,
             )
             rect.setTop(head.bottom() + 1)
         opt.rect = rect
         style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
+        style.drawPrimitive(_PANEL, opt, painter, opt.widget)
 
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        selected = bool(opt.state & _SELECTED)
         text = (colours.selected if selected else colours.text)(palette)[0]
         quiet = text if selected else colours.quiet(palette)[0]
         inner = rect.adjusted(PAD, PAD, -PAD, -PAD)
@@ -91,18 +102,18 @@ class ResultsDelegate(QStyledItemDelegate):
         line2 = QRect(inner.left(), line1.bottom() + PAD, inner.width(), fm.height())
 
         # Line 1: code (bold), system, then badges from the right.
-        code = str(index.data(Role.CODE) or "")
+        code = row.code
         painter.setFont(fonts.bold)
         painter.setPen(text)
-        align = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        align = _LEFT
         painter.drawText(line1, align, code)
         x = line1.left() + fonts.bfm.horizontalAdvance(code) + 2 * PAD
         painter.setFont(opt.font)
         painter.setPen(quiet)
-        system = str(index.data(Role.SYSTEM) or "")
+        system = row.system
         painter.drawText(QRect(x, line1.top(), line1.right() - x, line1.height()), align, system)
         left_limit = x + fm.horizontalAdvance(system) + 2 * PAD
-        dose = str(index.data(Role.DOSE) or "")
+        dose = row.dose
         if dose:  # "30 mg = 2 units", after the system
             painter.setPen(text)
             painter.drawText(
@@ -115,7 +126,7 @@ class ResultsDelegate(QStyledItemDelegate):
         right = line1.right()
         sfm = fonts.sfm
         painter.setFont(fonts.small)
-        for mark in reversed(list(index.data(Role.MARKS) or [])):
+        for mark in reversed(row.marks):
             width = sfm.horizontalAdvance(mark) + 2 * PAD
             if right - width < left_limit:
                 break
@@ -127,18 +138,18 @@ class ResultsDelegate(QStyledItemDelegate):
         # with its status in capitals and is drawn in italics, so it cannot pass for an
         # active one.
         painter.setFont(opt.font)
-        matched = str(index.data(Role.MATCHED) or "")
+        matched = row.matched
         if matched:
-            lead = fm.elidedText(f"{matched}: ", Qt.TextElideMode.ElideRight, line2.width() // 2)
+            lead = fm.elidedText(f"{matched}: ", _ELIDE, line2.width() // 2)
             painter.setPen(quiet)
             painter.drawText(line2, align, lead)
             line2.setLeft(line2.left() + fm.horizontalAdvance(lead))
-        active = index.data(Role.STATUS) in (None, "active")
+        active = row.status == "active"
         painter.setFont(opt.font if active else fonts.italic)
         painter.setPen(text)
         title = fm.elidedText(
-            str(index.data(Role.SHOWN_TITLE) or index.data(Role.TITLE) or ""),
-            Qt.TextElideMode.ElideRight,
+            row.shown_title,
+            _ELIDE,
             line2.width(),
         )
         painter.drawText(line2, align, title)
@@ -149,7 +160,7 @@ class ResultsDelegate(QStyledItemDelegate):
         painter: QPainter, rect: QRect, mark: str, palette: QPalette, selected: bool
     ) -> None:
         """A word in a rounded frame; deleted / not-for-new-use codes get a solid one."""
-        center = int(Qt.AlignmentFlag.AlignCenter)
+        center = _CENTER
         warn = mark not in ("billable", "not billable", "pinned", "modifier")
         if selected:
             painter.setPen(colours.selected(palette)[0])

@@ -33,6 +33,9 @@ if TYPE_CHECKING:  # the search is loaded after the first paint
 _Index = QModelIndex | QPersistentModelIndex
 
 SECTION_RESULTS = ""
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 
 class Role(IntEnum):
@@ -173,11 +176,7 @@ class ResultsModel(QAbstractListModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _ROW_FLAGS
 
     def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
