@@ -58,7 +58,7 @@ class ResultsDelegate(QStyledItemDelegate):
         return self._fonts
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        fm = QFontMetrics(option.font)
+        fm = self.fonts(option.font).fm
         height = 2 * fm.height() + 3 * PAD
         if _section_starts(index):
             height += fm.height() + 2 * PAD

@@ -186,7 +186,11 @@ class SearchPanel(QWidget):
         self, rows: Sequence[ResultRow], query: str, *, select: tuple[str, str] | None = None
     ) -> None:
         """List ``rows`` and make ``select`` (if listed) the current row, quietly."""
-        self.results_model.set_rows(list(rows), query)
+        rows = list(rows)
+        # Rows without a section heading are all the same height: the view then lays
+        # out the list from one size hint, not one (a Python call) a row, every key.
+        self.results_view.setUniformItemSizes(not any(r.section for r in rows))
+        self.results_model.set_rows(rows, query)
         self.select(select)
 
     def select(self, key: tuple[str, str] | None, *, quiet: bool = True) -> bool:
