@@ -359,7 +359,7 @@ def _cmd_show(store: ReferenceStore, args: argparse.Namespace) -> int:
 
         _say(f"no code '{echo(args.code, 40)}'.{hint}")
         return EXIT_NOT_FOUND
-    mue = store.mue(rec.code) if rec.system in ("CPT", "HCPCS") else None
+    mue = store.mue_of(rec)
     if args.json:
         _print_json(record_to_json(rec, mue))
         return EXIT_OK

@@ -11,9 +11,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from desktop.reference.store import ReferenceStore
+from desktop.reference.store import (
+    ChecklistTemplate,
+    CodeRecord,
+    Mue,
+    ReferenceDataError,
+    ReferenceStore,
+)
 
 if TYPE_CHECKING:
     from desktop.reference.search import SearchEngine
@@ -114,3 +120,29 @@ class ReferenceSession:
         """Close every store this session opened or was given."""
         self.close_retired()
         self.store.close()
+
+    def code_view(self, system: str, code: str) -> CodeView | None:
+        """What the detail pane shows for ``code`` of ``system`` (any system when empty):
+        the record, the checklists that start from it, the clinic's licensed text and
+        the MUE (None if the MUE table cannot be read: the rest is still shown). None
+        if there is no such code; :class:`ReferenceDataError` if the data cannot be read.
+        """
+        store = self.store
+        rec = store.get(code, system or None)
+        if rec is None:
+            return None
+        templates = store.templates_for(rec.code, rec.system)
+        try:
+            mue = store.mue_of(rec)
+        except ReferenceDataError:
+            mue = None
+        return CodeView(rec, templates, self.licensed_text(rec.system, rec.code), mue)
+
+
+class CodeView(NamedTuple):
+    """One code as the detail pane shows it (see :meth:`ReferenceSession.code_view`)."""
+
+    record: CodeRecord
+    templates: list[ChecklistTemplate]
+    licensed: str | None
+    mue: Mue | None

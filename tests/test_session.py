@@ -48,3 +48,19 @@ def test_a_failed_reopen_changes_nothing(
 def test_no_licensed_text_by_default(store: object) -> None:
     session = ReferenceSession(store)  # type: ignore[arg-type]
     assert session.licensed_text is no_licensed_text
+
+
+def test_code_view_gathers_what_the_detail_pane_shows(store: object) -> None:
+    from desktop.reference.store import ReferenceStore
+
+    assert isinstance(store, ReferenceStore)
+    session = ReferenceSession(store, licensed_text=lambda system, code: f"licensed {code}")
+    view = session.code_view("CPT", "96372")
+    assert view is not None
+    assert (view.record.system, view.record.code) == ("CPT", "96372")
+    assert "injection-96372" in [t.id for t in view.templates]
+    assert view.licensed == "licensed 96372"
+    assert view.mue is not None and view.mue.units == store.mue("96372").units  # type: ignore[union-attr]
+    dx = session.code_view("ICD-10-CM", "E53.8")
+    assert dx is not None and dx.mue is None  # MUEs are for CPT and HCPCS only
+    assert session.code_view("CPT", "00000") is None

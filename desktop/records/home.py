@@ -54,3 +54,13 @@ def home_list(
             seen.add(key)
             out.append(HomeEntry(section, found[0], key in pinned))
     return out
+
+
+def toggle_pin(user: UserStore, system: str, code: str, *, pinned: bool) -> str:
+    """Unpin the code if ``pinned``, else pin it; returns what the status bar says.
+    Raises :class:`~desktop.records.store.UserDataError` if the user's data refuses."""
+    if pinned:
+        user.unpin(system, code)
+        return f"Unpinned {code}"
+    user.pin(system, code)
+    return f"Pinned {code}: it is listed when the search is empty"

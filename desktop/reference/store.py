@@ -393,6 +393,11 @@ class ReferenceStore:
             **self._vaccine_facts(code_id, summary.kind),
         )
 
+    def mue_of(self, rec: CodeRecord) -> Mue | None:
+        """The MUE of a record: CMS practitioner MUEs cover CPT and HCPCS codes only (an
+        ICD-10-CM or local code never has one, whatever its letters)."""
+        return self.mue(rec.code) if rec.system in ("CPT", "HCPCS") else None
+
     def mue(self, code: str) -> Mue | None:
         """The CMS practitioner MUE for ``code``, or None when the table has none."""
         key = code_key(code.strip())

@@ -36,3 +36,16 @@ def test_recents_are_capped(user_dir: Path, store: ReferenceStore) -> None:
         for code in ("J3420", "J1885", "J0696", "96372"):
             user.add_recent("HCPCS" if code.startswith("J") else "CPT", code)
         assert len(home_list(user, store, recents=2)) == 2
+
+
+def test_toggle_pin_pins_then_unpins_and_says_so(user_dir: Path) -> None:
+    from desktop.records.home import pinned_keys, toggle_pin
+    from desktop.records.store import UserStore
+
+    with UserStore() as user:
+        said = toggle_pin(user, "CPT", "96372", pinned=False)
+        assert pinned_keys(user) == {("CPT", "96372")}
+        assert said.startswith("Pinned 96372")
+        said = toggle_pin(user, "CPT", "96372", pinned=True)
+        assert pinned_keys(user) == set()
+        assert said == "Unpinned 96372"

@@ -1,5 +1,3 @@
-
-
 def test_pairs_are_worked_out_again_for_a_changed_palette(qapp: object) -> None:
     """The pairs are kept per palette; a new scheme must never get the old scheme's."""
     from PySide6.QtGui import QColor, QPalette

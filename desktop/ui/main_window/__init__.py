@@ -16,27 +16,29 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QLabel,
     QMainWindow,
-    QMenu,
-    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.records.home import home_list, pinned_keys
+from desktop.records.home import home_list, pinned_keys, toggle_pin
 from desktop.records.store import UserDataError, UserStore
 from desktop.reference.keys import clean_query
-from desktop.reference.store import CodeRecord, Mue, ReferenceDataError, ReferenceStore
+from desktop.reference.store import CodeRecord, ReferenceDataError, ReferenceStore
 from desktop.session import LicensedLoader, LicensedText, ReferenceSession, no_licensed_text
 from desktop.ui.accessible import Announcer, announce
 from desktop.ui.detail_view import DetailView
 from desktop.ui.first_paint import after_first_paint
 from desktop.ui.main_window import state
 from desktop.ui.main_window.actions import Act, build_actions
-from desktop.ui.main_window.chrome import install_menus, name_unnamed_buttons
-from desktop.ui.main_window.copying import copy_message
+from desktop.ui.main_window.chrome import (
+    build_status_bar,
+    install_menus,
+    name_unnamed_buttons,
+    results_menu,
+)
+from desktop.ui.main_window.copying import copy_text
 from desktop.ui.main_window.keys import WindowKeys
 from desktop.ui.main_window.windows import answer_words
 from desktop.ui.navigation import NavigationHistory
@@ -202,18 +204,11 @@ class MainWindow(QMainWindow):
         self._update_nav_actions()
 
     def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        status.setAccessibleName("Status bar")
-        # What the status line says (copied, pinned, errors) is said out loud too.
-        status.messageChanged.connect(lambda text: announce(status, text))
-        self.data_label = QLabel(status)
-        self.data_label.setObjectName("dataVersion")
-        self.data_label.setAccessibleDescription("Reference data version")
-        self._update_data_label()
-        self.data_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        status.addPermanentWidget(self.data_label)
+        self.data_label = build_status_bar(self)
+        self.refresh_data_label()
 
-    def _update_data_label(self) -> None:
+    def refresh_data_label(self) -> None:
+        """The status bar's data-version line, for the data in use."""
         from desktop.ui.main_window.check_lines import update_data_label
 
         update_data_label(self.data_label, self.store)
@@ -232,8 +227,8 @@ class MainWindow(QMainWindow):
         # them from Python costs ~12 ms the first time (PySide works out their type), so
         # that waits until the first frame is on screen.
         after_first_paint(self.search_field, self._watch_viewports)
-        self.results_view.activated.connect(self._open_index)
-        self.results_view.clicked.connect(self._open_index)
+        self.results_view.activated.connect(self.open_index)
+        self.results_view.clicked.connect(self.open_index)
         self.results_view.customContextMenuRequested.connect(self._results_menu)
         self.results_view.selectionModel().currentChanged.connect(self._on_current_changed)
         self.detail.code_activated.connect(self.open_code)
@@ -370,7 +365,7 @@ class MainWindow(QMainWindow):
             if key is not None:
                 self._show(*key, push=False)
 
-    def _open_index(self, index: QModelIndex) -> None:
+    def open_index(self, index: QModelIndex) -> None:
         if index.isValid():
             self.panel.results_view.setCurrentIndex(index)
             key = self.panel.current_key()
@@ -382,7 +377,7 @@ class MainWindow(QMainWindow):
         index = self.results_view.currentIndex()
         if not index.isValid():
             index = self.results_model.index(0, 0)
-        self._open_index(index)
+        self.open_index(index)
         if index.isValid():
             self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -401,28 +396,21 @@ class MainWindow(QMainWindow):
 
     def _show(self, system: str, code: str, *, push: bool) -> CodeRecord | None:
         try:
-            rec = self.store.get(code, system or None)
-            templates = self.store.templates_for(rec.code, rec.system) if rec else []
+            view = self.session.code_view(system, code)
         except ReferenceDataError as exc:
             self.statusBar().showMessage(str(exc))
             return None
-        if rec is None:
+        if view is None:
             self.statusBar().showMessage(f"No code {code} in {system}.", STATUS_MS)
             return None
-        licensed = self.licensed_text(rec.system, rec.code)
+        rec = view.record
         pinned = (rec.system, rec.code) in self._pinned
-        self.detail.show_record(rec, templates, licensed, pinned, self._mue(rec))
+        self.detail.show_record(rec, view.templates, view.licensed, pinned, view.mue)
         if push:
             self.history.push((rec.system, rec.code))
             self._update_nav_actions()
         self.code_opened.emit(rec.system, rec.code)
         return rec
-
-    def _mue(self, rec: CodeRecord) -> Mue | None:
-        try:
-            return self.store.mue(rec.code) if rec.system in ("CPT", "HCPCS") else None
-        except ReferenceDataError:
-            return None
 
     def back(self) -> None:
         entry = self.history.back()
@@ -458,20 +446,18 @@ class MainWindow(QMainWindow):
             self._preview_first()
 
     def copy_current_code(self) -> None:
-        self._settle_preview()
-        rec = self.current_record()
-        if rec is None:
-            self.statusBar().showMessage("No code to copy: open one first.", STATUS_MS)
-            return
-        self._copy(rec.code, copy_message(rec, rec.code))
+        self._copy_current(with_title=False)
 
     def copy_current_code_and_title(self) -> None:
+        self._copy_current(with_title=True)
+
+    def _copy_current(self, *, with_title: bool) -> None:
         self._settle_preview()
         rec = self.current_record()
         if rec is None:
             self.statusBar().showMessage("No code to copy: open one first.", STATUS_MS)
             return
-        self._copy(f"{rec.code} {rec.title}", copy_message(rec, f"{rec.code} and its title"))
+        self._copy(*copy_text(rec, with_title=with_title))
 
     def _reload_pins(self) -> None:
         try:
@@ -488,12 +474,7 @@ class MainWindow(QMainWindow):
             return
         system, code = rec.system, rec.code
         try:
-            if (system, code) in self._pinned:
-                self.user.unpin(system, code)
-                message = f"Unpinned {code}"
-            else:
-                self.user.pin(system, code)
-                message = f"Pinned {code}: it is listed when the search is empty"
+            message = toggle_pin(self.user, system, code, pinned=(system, code) in self._pinned)
         except UserDataError as exc:
             self.statusBar().showMessage(str(exc), STATUS_MS)
             return
@@ -533,19 +514,7 @@ class MainWindow(QMainWindow):
         self.search_field.insert(text)
 
     def _results_menu(self, pos: QPoint) -> None:
-        index = self.results_view.indexAt(pos)
-        if not index.isValid():
-            index = self.results_view.currentIndex()
-        if not index.isValid():
-            return
-        self.results_view.setCurrentIndex(index)
-        menu = QMenu(self)
-        menu.setAccessibleName("Result actions")
-        open_action = menu.addAction("&Open")
-        open_action.triggered.connect(lambda: self._open_index(index))
-        menu.addActions([self.act_copy, self.act_copy_title, self.act_pin])
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(self.results_view.viewport().mapToGlobal(pos))
+        results_menu(self, pos)
 
     # ================================================================ other windows
 
@@ -599,9 +568,6 @@ class MainWindow(QMainWindow):
         if self._about is not None:
             self._about.deleteLater()
             self._about = None
-
-    def refresh_data_label(self) -> None:
-        self._update_data_label()
 
     def show_code(self, system: str, code: str) -> CodeRecord | None:
         """Show ``code`` in the pane without adding it to history or recents."""

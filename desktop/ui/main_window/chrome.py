@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractButton, QLineEdit, QMainWindow, QToolBar
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QToolBar,
+)
 
+from desktop.ui.accessible import announce
 from desktop.ui.main_window.actions import MENUS, SYSTEMS_MENU, TOOLBAR, Act
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
 
 
 def install_menus(
@@ -54,3 +67,36 @@ def name_unnamed_buttons(window: QMainWindow, search_field: QLineEdit) -> None:
             button.setAccessibleName("More toolbar actions")
         elif button.text():
             button.setAccessibleName(button.text().replace("&", ""))
+
+
+def results_menu(window: MainWindow, pos: QPoint) -> None:
+    """The results list's context menu (also on the Menu key) at ``pos``: open the row,
+    copy it, pin it."""
+    view = window.results_view
+    index = view.indexAt(pos)
+    if not index.isValid():
+        index = view.currentIndex()
+    if not index.isValid():
+        return
+    view.setCurrentIndex(index)
+    menu = QMenu(window)
+    menu.setAccessibleName("Result actions")
+    open_action = menu.addAction("&Open")
+    open_action.triggered.connect(lambda: window.open_index(index))
+    menu.addActions([window.act_copy, window.act_copy_title, window.act_pin])
+    menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    menu.popup(view.viewport().mapToGlobal(pos))
+
+
+def build_status_bar(window: QMainWindow) -> QLabel:
+    """The status bar (what it says is also said out loud) with its data-version label
+    (returned, empty: the window fills it in)."""
+    status = window.statusBar()
+    status.setAccessibleName("Status bar")
+    status.messageChanged.connect(lambda text: announce(status, text))
+    label = QLabel(status)
+    label.setObjectName("dataVersion")
+    label.setAccessibleDescription("Reference data version")
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    status.addPermanentWidget(label)
+    return label

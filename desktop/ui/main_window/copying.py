@@ -19,3 +19,11 @@ def copy_message(rec: CodeRecord, what: str) -> str:
     instead = replacements(rec)
     tail = f" Use {', '.join(instead)} instead." if instead else " Check before billing it."
     return f"Copied {what}. Careful: {rec.code} is {status}{when}.{tail}"
+
+
+def copy_text(rec: CodeRecord, *, with_title: bool) -> tuple[str, str]:
+    """(what goes on the clipboard, what the status bar says) for Copy code / Copy code
+    and title."""
+    if with_title:
+        return f"{rec.code} {rec.title}", copy_message(rec, f"{rec.code} and its title")
+    return rec.code, copy_message(rec, rec.code)
