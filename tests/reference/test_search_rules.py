@@ -86,7 +86,9 @@ def test_best_match_not_all_or_nothing(engine: SearchEngine) -> None:
     [("chf", "I50.9", "chf"), ("hld", "E78.5", "hld"), ("cad", "I25.10", "cad"),
      ("ra", "M06.9", "ra"), ("osa", "G47.33", "osa"), ("sinus infection", "J32.9", None),
      ("pink eye", "H10.9", None), ("yearly physical", "Z00.00", None),
-     ("ear infection", "H66.90", None), ("sugar", "E11.9", "sugar")],
+     ("ear infection", "H66.90", None), ("sugar", "E11.9", "sugar"),
+     ("hbp", "I10", "hbp"), ("aki", "N17.9", "aki"), ("lbp", "M54.50", "lbp"),
+     ("uti in pregnancy", "O23.40", None)],
 )  # fmt: skip
 def test_diagnoses_in_shorthand_and_lay_words(
     engine: SearchEngine, query: str, first: str, matched: str | None
@@ -94,6 +96,12 @@ def test_diagnoses_in_shorthand_and_lay_words(
     top = engine.search(query).results[0]
     assert top.code == first
     assert top.matched == (matched or query)
+
+
+def test_a_lay_term_combines_with_the_side_typed(engine: SearchEngine) -> None:
+    # "ear infection" stands for otitis media, so the side picks the child code.
+    assert codes(engine, "right ear infection", 1) == ["H66.91"]
+    assert codes(engine, "left ear infection", 1) == ["H66.92"]
 
 
 def test_short_words_are_not_prefixes_of_unrelated_words(engine: SearchEngine) -> None:
