@@ -448,6 +448,8 @@ class SearchEngine:
         found: dict[int, int] = {}  # id -> bm25 rank (order found)
 
         def run(subset: list[Group], prefix: bool) -> None:
+            if len(found) >= pool:  # full: the rows it would find could not be kept
+                return
             match = " AND ".join(_fts_group(g, prefix) for g in subset)
             est = min(self._group_freq(g, prefix) for g in subset)
             for i in self._fts_bulk(match, system, pool, est):
