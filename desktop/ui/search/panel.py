@@ -191,6 +191,9 @@ class SearchPanel(QWidget):
         # out the list from one size hint, not one (a Python call) a row, every key.
         self.results_view.setUniformItemSizes(not any(r.section for r in rows))
         self.results_model.set_rows(rows, query)
+        # Lay the list out now: left to the view, the layout runs inside the next paint
+        # and asks for another one, so every answer was painted twice.
+        self.results_view.doItemsLayout()
         self.select(select)
 
     def select(self, key: tuple[str, str] | None, *, quiet: bool = True) -> bool:
