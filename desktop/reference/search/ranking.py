@@ -105,7 +105,7 @@ class _GroupTest:
     """A group made ready for checking many texts: 1.0 for the words as typed, 0.9 for
     what they stand for, 0.7 for a prefix (a word still being typed), else 0."""
 
-    __slots__ = ("alt_phrases", "alt_words", "lit_phrases", "lit_words", "prefix")
+    __slots__ = ("alt_phrases", "alt_words", "firsts", "lit_phrases", "lit_words", "prefix")
 
     def __init__(self, g: Group) -> None:
         lit = g.alts[: g.literal]
@@ -115,9 +115,13 @@ class _GroupTest:
         self.alt_words = frozenset(a[0] for a in alt if len(a) == 1)
         self.alt_phrases = tuple((a[0], " " + " ".join(a) + " ") for a in alt if len(a) > 1)
         self.prefix = " " + g.prefix if g.prefix else None
+        # Every word an alternative starts with: most texts have none of them.
+        self.firsts = frozenset(a[0] for a in g.alts if a)
 
     def hits(self, t: Text) -> float:
         tokens = t.token_set
+        if self.firsts.isdisjoint(tokens):
+            return 0.7 if self.prefix is not None and self.prefix in t.spaced else 0.0
         if not self.lit_words.isdisjoint(tokens):
             return 1.0
         for first, phrase in self.lit_phrases:
