@@ -441,3 +441,16 @@ def test_the_hormonal_antineoplastic_list_agrees_with_the_drug_records(
 def test_no_diagnosis_names_z23_only_for_a_vaccine_visit(store: ReferenceStore) -> None:
     assert "Z23" not in finding(check(store, "96372", "J3420x1"), "no-diagnosis")
     assert "Z23" in finding(check(store, "90715", "90471"), "no-diagnosis")
+
+
+def test_two_office_visits_the_same_day_are_reported_as_one(store: ReferenceStore) -> None:
+    from desktop.reference.billing.claim import check_claim
+
+    two = check_claim(store, "99211, 99213-25, 96372, J3420, D51.0", payer="other")
+    found = [f for f in two.findings if f.rule == "two-em-visits"]
+    assert len(found) == 1 and found[0].codes == ("99211", "99213")
+    assert found[0].severity == "warning" and found[0].source == "palmetto-em-combined"
+    assert "combined visits" in found[0].message
+    assert any(f.rule == "two-em-visits" for f in check_claim(store, "99213x2, J06.9").findings)
+    one = check_claim(store, "99213-25, 96372, J1100, J06.9", payer="medicare")
+    assert not any(f.rule == "two-em-visits" for f in one.findings)

@@ -164,6 +164,17 @@ class _Check(VaccineChecks, DrugChecks, JzJwChecks):
                         "drop it if the visit was the only service.",
                         "em",
                     )
+        if len({x.code for x in em}) > 1 or sum(x.units for x in em) > 1:
+            shown = ", ".join(f"{x.code} x {x.units}" if x.units != 1 else x.code for x in em)
+            self.add(
+                WARNING,
+                "two-em-visits",
+                [x.code for x in em],
+                f"{shown}: report one office visit a day for the same patient and practitioner, "
+                "at the level of the combined visits, unless they were for unrelated problems "
+                "that could not be seen in one encounter.",
+                "one_em_a_day",
+            )
         if not admin:
             return
         inj = [x for x in admin if x.code in self.drug_admin]
