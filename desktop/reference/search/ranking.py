@@ -52,6 +52,9 @@ class Text:
     joined: frozenset[str]  # adjacent words written as one ("solu medrol" -> "solumedrol")
     spaced: str  # " a b c": phrases and prefixes are looked for in it
     dkey: str  # the key an exact match is judged on (a title without "unspecified")
+    # Worked out once a text (the rows are kept between searches), not once a search:
+    unspecified: bool  # a title naming the "unspecified" (default) code
+    plain: frozenset[str]  # a title's words a person types (not "unspecified", "of", ...)
 
     @classmethod
     def of(cls, weight: float, text: str, label: str | None, *, title: bool = False) -> Text:
@@ -59,16 +62,19 @@ class Text:
         joined = frozenset(a + b for a, b in itertools.pairwise(tokens))
         key = " ".join(tokens)
         dkey = " ".join(t for t in tokens if t not in _DEFAULT_WORDS) if title else key
+        token_set = frozenset(tokens) | joined
         return cls(
             weight,
             tokens,
-            frozenset(tokens) | joined,
+            token_set,
             label,
             key,
             title,
             joined,
             f" {key} ",
             dkey,
+            _is_default(tokens),
+            frozenset(w for w in token_set - _DEFAULT_WORDS if " " not in w),
         )
 
 
@@ -187,15 +193,16 @@ class Scorer:
         if label is None and label_votes and not title_covers:
             label = max(label_votes.items(), key=lambda kv: kv[1])[0]
         title = next((t for t in texts if t.title), None)
-        title_tokens = title.token_set if title else frozenset()
-        if self.weak:
-            quality += 0.1 * sum(1 for w in self.weak if w in title_tokens)
-        unspecified = _is_default(title.tokens if title else ())
-        prefixes = self.prefixes
         extra = 0
-        for w in title_tokens - self.typed - _DEFAULT_WORDS:
-            if " " not in w and not (prefixes and w.startswith(prefixes)):
-                extra += 1
+        unspecified = False
+        if title is not None:
+            if self.weak:
+                quality += 0.1 * sum(1 for w in self.weak if w in title.token_set)
+            unspecified = title.unspecified
+            prefixes = self.prefixes
+            for w in title.plain - self.typed:
+                if not (prefixes and w.startswith(prefixes)):
+                    extra += 1
         kind = "term" if exact and label else ("text" if matched else "prefix")
         return Scored(c, matched, quality, exact, label, unspecified, kind, extra)
 
