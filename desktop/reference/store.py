@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -177,15 +178,27 @@ class ReferenceStore:
 
     def verify(self) -> None:
         """Check the file against the checksum it carries."""
-        try:
-            checksum.verify(self.path, self.meta().get("checksum", ""))
-        except checksum.ChecksumError as exc:
-            raise ReferenceDataError(f"{exc}. {REBUILD_HINT}") from None
-        except OSError as exc:
-            raise ReferenceDataError(
-                f"The reference database {self.path} could not be read ({exc.strerror or exc})."
-                f" {REBUILD_HINT}"
-            ) from None
+        self.file_check()()
+
+    def file_check(self) -> Callable[[], None]:
+        """:meth:`verify` in two halves: the stored checksum is read now, and the returned
+        function hashes the file. That function touches no database connection, so it may
+        run on any thread, even after this store is closed (the window runs it on a thread
+        of its own just after its first paint). It raises :class:`ReferenceDataError`."""
+        path, expected = self.path, self.meta().get("checksum", "")
+
+        def check() -> None:
+            try:
+                checksum.verify(path, expected)
+            except checksum.ChecksumError as exc:
+                raise ReferenceDataError(f"{exc}. {REBUILD_HINT}") from None
+            except OSError as exc:
+                raise ReferenceDataError(
+                    f"The reference database {path} could not be read ({exc.strerror or exc})."
+                    f" {REBUILD_HINT}"
+                ) from None
+
+        return check
 
     def verify_cached(self) -> None:
         """:meth:`verify`, skipped when this file (same identity) was verified before.

@@ -129,13 +129,18 @@ class ReferenceCheck(QObject):
     finished = Signal(object)
 
     def start(self, store: ReferenceStore) -> None:
+        try:
+            check = store.file_check()  # reads the stored checksum, here
+        except ReferenceDataError as exc:
+            self.finished.emit(exc)
+            return
         threading.Thread(
-            target=self._run, args=(store,), name="quickref-verify", daemon=True
+            target=self._run, args=(check,), name="quickref-verify", daemon=True
         ).start()
 
-    def _run(self, store: ReferenceStore) -> None:
+    def _run(self, check: Callable[[], None]) -> None:
         try:
-            store.verify()
+            check()  # hashes the file by its path: no database connection on this thread
             result: ReferenceDataError | None = None
         except ReferenceDataError as exc:
             result = exc

@@ -59,3 +59,25 @@ def test_another_schema_version_is_refused(mini_db: Path, tmp_path: Path) -> Non
     con.close()
     with pytest.raises(ReferenceDataError, match="schema"):
         ReferenceStore(copy)
+
+
+def test_file_check_reads_the_checksum_now_and_hashes_later_without_the_store(
+    reference_db: Path, tmp_path: Path
+) -> None:
+    """The window hashes the file on a thread just after its first paint; by then the
+    store may be closed (a window closed at once), so the check must not need it."""
+    good = ReferenceStore(reference_db)
+    check = good.file_check()
+    good.close()
+    check()  # no database access: works on a closed store
+
+    copy = tmp_path / "reference.sqlite"
+    shutil.copyfile(reference_db, copy)
+    store = ReferenceStore(copy)
+    check = store.file_check()
+    store.close()
+    data = bytearray(copy.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    copy.write_bytes(bytes(data))
+    with pytest.raises(ReferenceDataError, match="checksum"):
+        check()
