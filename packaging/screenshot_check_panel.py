@@ -14,7 +14,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.ui.app import application
     from desktop.ui.main_window import build_main_window
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from screenshots import settle  # the same settle loop as the other screenshots
+
     app = application()
     app.setStyle("Fusion")
     store = ReferenceStore(args.db) if args.db else ReferenceStore()
@@ -45,12 +47,6 @@ def main(argv: list[str] | None = None) -> int:
     window = build_main_window(store, user)
     window.resize(1100, 700)
     window.show()
-
-    def settle(seconds: float = 0.3) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
 
     settle()
     window.activateWindow()

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.ui.main_window import build_main_window
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from screenshots import _dark_palette  # the same dark palette as the main window's
+    from screenshots import _dark_palette, settle  # the main window's palette and settle
 
     app = application()
     app.setStyle("Fusion")
@@ -57,12 +57,6 @@ def main(argv: list[str] | None = None) -> int:
     scale = args.scale or 1.0
     window.resize(round(screen_w / scale), round(screen_h / scale))
     window.show()
-
-    def settle(seconds: float = 0.3) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
 
     settle()
     window.open_code("CPT", "96372")

@@ -27,6 +27,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+def settle(seconds: float = 0.3) -> None:
+    """Let the app run its events for ``seconds`` (layout, paint, timers) before a grab."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if app is not None:
+            app.processEvents()
+        time.sleep(0.01)
+
+
 def _dark_palette() -> object:
     """A dark palette like a desktop's dark scheme hands to Qt (Fusion's dark roles)."""
     from PySide6.QtGui import QColor, QPalette
@@ -92,12 +104,6 @@ def main(argv: list[str] | None = None) -> int:
     scale = args.scale or 1.0
     window.resize(round(screen_w / scale), round(screen_h / scale))
     window.show()
-
-    def settle(seconds: float = 0.3) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
 
     settle()
     window.activateWindow()  # window shortcuts (Ctrl+D) need the active window
