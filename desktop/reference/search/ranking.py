@@ -53,8 +53,8 @@ class Text:
     spaced: str  # " a b c": phrases and prefixes are looked for in it
     dkey: str  # the key an exact match is judged on (a title without "unspecified")
     # Worked out once a text (the rows are kept between searches), not once a search:
-    unspecified: bool  # a title naming the "unspecified" (default) code
-    plain: frozenset[str]  # a title's words a person types (not "unspecified", "of", ...)
+    unspecified: bool  # a title naming the "unspecified" (default) code (titles only)
+    plain: frozenset[str]  # a title's words a person types, not "unspecified", "of", ...
 
     @classmethod
     def of(cls, weight: float, text: str, label: str | None, *, title: bool = False) -> Text:
@@ -73,8 +73,8 @@ class Text:
             joined,
             f" {key} ",
             dkey,
-            _is_default(tokens),
-            frozenset(w for w in token_set - _DEFAULT_WORDS if " " not in w),
+            title and _is_default(tokens),
+            token_set - _DEFAULT_WORDS if title else frozenset(),
         )
 
 
@@ -111,33 +111,35 @@ class _GroupTest:
     """A group made ready for checking many texts: 1.0 for the words as typed, 0.9 for
     what they stand for, 0.7 for a prefix (a word still being typed), else 0."""
 
-    __slots__ = ("alt_phrases", "alt_words", "firsts", "lit_phrases", "lit_words", "prefix")
+    __slots__ = ("firsts", "levels", "prefix")
 
     def __init__(self, g: Group) -> None:
-        lit = g.alts[: g.literal]
-        alt = g.alts[g.literal :]
-        self.lit_words = frozenset(a[0] for a in lit if len(a) == 1)
-        self.lit_phrases = tuple((a[0], " " + " ".join(a) + " ") for a in lit if len(a) > 1)
-        self.alt_words = frozenset(a[0] for a in alt if len(a) == 1)
-        self.alt_phrases = tuple((a[0], " " + " ".join(a) + " ") for a in alt if len(a) > 1)
+        def words_and_phrases(
+            alts: list[tuple[str, ...]],
+        ) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+            words = frozenset(a[0] for a in alts if len(a) == 1)
+            phrases = tuple((a[0], " " + " ".join(a) + " ") for a in alts if len(a) > 1)
+            return words, phrases
+
+        # The literal alternatives (as typed) come first in a group, then what they stand
+        # for: the first level that matches decides the score.
+        self.levels = (
+            (1.0, *words_and_phrases(g.alts[: g.literal])),
+            (0.9, *words_and_phrases(g.alts[g.literal :])),
+        )
         self.prefix = " " + g.prefix if g.prefix else None
         # Every word an alternative starts with: most texts have none of them.
         self.firsts = frozenset(a[0] for a in g.alts if a)
 
     def hits(self, t: Text) -> float:
         tokens = t.token_set
-        if self.firsts.isdisjoint(tokens):
-            return 0.7 if self.prefix is not None and self.prefix in t.spaced else 0.0
-        if not self.lit_words.isdisjoint(tokens):
-            return 1.0
-        for first, phrase in self.lit_phrases:
-            if first in tokens and phrase in t.spaced:
-                return 1.0
-        if not self.alt_words.isdisjoint(tokens):
-            return 0.9
-        for first, phrase in self.alt_phrases:
-            if first in tokens and phrase in t.spaced:
-                return 0.9
+        if not self.firsts.isdisjoint(tokens):
+            for level, words, phrases in self.levels:
+                if not words.isdisjoint(tokens):
+                    return level
+                for first, phrase in phrases:
+                    if first in tokens and phrase in t.spaced:
+                        return level
         if self.prefix is not None and self.prefix in t.spaced:
             return 0.7
         return 0.0
@@ -205,16 +207,6 @@ class Scorer:
                     extra += 1
         kind = "term" if exact and label else ("text" if matched else "prefix")
         return Scored(c, matched, quality, exact, label, unspecified, kind, extra)
-
-
-def score(c: Candidate, groups: list[Group], exact_keys: set[str], weak: list[str]) -> Scored:
-    """How well one row answers the groups (:class:`Scorer` does many rows at once)."""
-    return Scorer(groups, exact_keys, weak).score(c)
-
-
-def g_prefix_hit(word: str, groups: list[Group]) -> bool:
-    """The word is what a group's prefix (a word still being typed) stands for."""
-    return any(g.prefix and word.startswith(g.prefix) for g in groups)
 
 
 def _is_default(tokens: tuple[str, ...]) -> bool:
