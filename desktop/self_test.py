@@ -123,7 +123,6 @@ class _QtMessages:
 
 
 def _wait_for_paint(
-    app: Any,
     window: Any,
     timeout_ms: int = PAINT_TIMEOUT_MS,
     show: Callable[[], object] | None = None,
@@ -131,25 +130,24 @@ def _wait_for_paint(
     """Show ``window`` (or call ``show``) and run the event loop until its first frame
     is painted.
 
-    The spy watches the window itself, not every object in the app: a window is painted
-    before its children in the same frame, and the loop quits once that frame is done.
-    (An application-wide Python event filter would add its own cost to every event of
-    every widget, and so to the figure it measures.)
+    It watches the window itself (:func:`desktop.ui.first_paint.after_first_paint`), not
+    every object in the app: a window is painted before its children in the same frame,
+    and the loop quits once that frame is done. (An application-wide Python event filter
+    would add its own cost to every event of every widget, and so to the figure it
+    measures.)
     """
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from desktop.ui.first_paint import after_first_paint
 
     loop = QEventLoop()
     painted: list[bool] = []
 
-    class PaintSpy(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if not painted and event.type() == QEvent.Type.Paint:
-                painted.append(True)
-                QTimer.singleShot(0, loop.quit)  # after the rest of this frame
-            return False
+    def done() -> None:  # the frame is drawn (the window is painted before its children)
+        painted.append(True)
+        loop.quit()
 
-    spy = PaintSpy()
-    window.installEventFilter(spy)
+    after_first_paint(window, done, fallback_ms=None)
     QTimer.singleShot(timeout_ms, loop.quit)
     if show is None:
         window.show()
@@ -157,7 +155,6 @@ def _wait_for_paint(
         show()
     if not painted:
         loop.exec()
-    window.removeEventFilter(spy)
     return bool(painted)
 
 
@@ -307,7 +304,7 @@ def run_self_test(db: Path | None) -> int:
 
         win = build_main_window(state["store"], state["user"])
         state["window"] = win
-        if not _wait_for_paint(app, win):
+        if not _wait_for_paint(win):
             raise CheckFailed("the main window was never painted")
         return f"built and painted on the {app.platformName()} platform"
 
@@ -416,7 +413,7 @@ def run_bench_probe(db: Path | None) -> int:
     app, win = open_window(db)
     store, user = win.store, win.user
     failed: list[Exception] = []
-    if not _wait_for_paint(app, win, show=lambda: show_window(win, db, failed.append)):
+    if not _wait_for_paint(win, show=lambda: show_window(win, db, failed.append)):
         print("bench no-paint", flush=True)
         return 1
     print("bench first-paint", flush=True)

@@ -17,11 +17,12 @@ FALLBACK_MS = 1500
 
 
 class _FirstPaint(QObject):
-    def __init__(self, widget: QWidget, then: Callable[[], None], fallback_ms: int) -> None:
+    def __init__(self, widget: QWidget, then: Callable[[], None], fallback_ms: int | None) -> None:
         super().__init__(widget)
         self._then: Callable[[], None] | None = then
         widget.installEventFilter(self)
-        QTimer.singleShot(fallback_ms, self, self._fire)
+        if fallback_ms is not None:
+            QTimer.singleShot(fallback_ms, self, self._fire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._then is not None and event.type() == QEvent.Type.Paint:
@@ -36,8 +37,9 @@ class _FirstPaint(QObject):
 
 
 def after_first_paint(
-    widget: QWidget, then: Callable[[], None], fallback_ms: int = FALLBACK_MS
+    widget: QWidget, then: Callable[[], None], fallback_ms: int | None = FALLBACK_MS
 ) -> None:
     """Call ``then`` once, just after ``widget`` is first painted (or after
-    ``fallback_ms`` if it never is). Nothing is called if ``widget`` is deleted first."""
+    ``fallback_ms`` if it never is; None: only after a paint). Nothing is called if
+    ``widget`` is deleted first."""
     _FirstPaint(widget, then, fallback_ms)

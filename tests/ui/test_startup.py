@@ -148,16 +148,17 @@ def test_after_first_paint_runs_once_after_the_paint_or_after_the_fallback(
 
     from desktop.ui.first_paint import after_first_paint
 
-    shown, hidden = QLabel("shown"), QLabel("never shown")
-    qtbot.addWidget(shown)
-    qtbot.addWidget(hidden)
+    shown, hidden, waiting = QLabel("shown"), QLabel("never shown"), QLabel("no fallback")
+    for label in (shown, hidden, waiting):
+        qtbot.addWidget(label)
     calls: list[str] = []
     after_first_paint(shown, lambda: calls.append("shown"), fallback_ms=60_000)
     after_first_paint(hidden, lambda: calls.append("hidden"), fallback_ms=200)
+    after_first_paint(waiting, lambda: calls.append("waiting"), fallback_ms=None)
     assert calls == []  # nothing before a paint
     shown.show()
     qtbot.waitUntil(lambda: "shown" in calls, timeout=5000)
     qtbot.waitUntil(lambda: "hidden" in calls, timeout=5000)
     shown.update()
     qtbot.wait(100)
-    assert sorted(calls) == ["hidden", "shown"]  # each once
+    assert sorted(calls) == ["hidden", "shown"]  # each once; never before a paint
