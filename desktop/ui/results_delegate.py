@@ -4,16 +4,31 @@ Every colour comes from ``option.palette``, so the light and dark schemes both w
 every mark is a word (``billable``, ``not billable``, ``deleted``, ``pinned``), so no
 meaning is carried by colour alone. What matched (an abbreviation such as "chf") leads
 the title line; a typed dose shows its billing units ("30 mg = 2 units") on the first.
+
+A row is drawn once into a pixmap and kept (:class:`_RowCache`): typing one more letter
+mostly shows rows that were on screen a key ago, and a kept row is one ``drawPixmap``
+instead of five text layouts. The key is everything the picture depends on (the row's
+contents, heading, size, state, palette, font and pixel ratio), so a pin, a selection,
+a theme or a font change draws afresh.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from desktop.ui import colours
-from desktop.ui.results_model import ResultsModel
+from desktop.ui.results_model import ResultRow, ResultsModel
 
 _Index = QModelIndex | QPersistentModelIndex
 PAD = 6
@@ -23,6 +38,61 @@ _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _ELIDE = Qt.TextElideMode.ElideRight
 _PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
 _SELECTED = QStyle.StateFlag.State_Selected
+_BASE = QPalette.ColorRole.Base
+
+
+#: Kept row pictures, in bytes (about 60 rows of a 500 px wide list at 100 %).
+ROW_CACHE_BYTES = 6 * 1024 * 1024
+
+
+class _RowCache:
+    """Row pictures by what they show, the least recently painted dropped first."""
+
+    def __init__(self, max_bytes: int = ROW_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.hits = 0
+        self.misses = 0
+        self._kept: OrderedDict[tuple[Any, ...], QPixmap] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> QPixmap | None:
+        pixmap = self._kept.get(key)
+        if pixmap is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._kept.move_to_end(key)
+        return pixmap
+
+    def blank(self, width: int, height: int) -> QPixmap:
+        """A pixmap of ``width`` x ``height`` device pixels to draw a new row in: once
+        the cache is full, the least recently painted row's own (fresh memory costs a
+        page fault every 4 kB, which was a third of a row's paint)."""
+        if self._kept and self.bytes + width * height * 4 > self.max_bytes:
+            key = next(iter(self._kept))
+            old = self._kept[key]
+            if old.width() == width and old.height() == height:
+                del self._kept[key]
+                self.bytes -= width * height * 4
+                return old
+        return QPixmap(width, height)
+
+    def put(self, key: tuple[Any, ...], pixmap: QPixmap) -> None:
+        size = pixmap.width() * pixmap.height() * 4
+        if size > self.max_bytes:
+            return
+        self._kept[key] = pixmap
+        self.bytes += size
+        while self.bytes > self.max_bytes:
+            _key, old = self._kept.popitem(last=False)
+            self.bytes -= old.width() * old.height() * 4
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
 
 
 def _section_starts(index: _Index) -> bool:
@@ -51,10 +121,15 @@ class ResultsDelegate(QStyledItemDelegate):
 
     _fonts: _Fonts | None = None
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows_kept = _RowCache()
+
     def fonts(self, base: QFont) -> _Fonts:
         """Cached per base font: painting runs for every visible row on every update."""
         if self._fonts is None or self._fonts.base != base:
             self._fonts = _Fonts(base)
+            self.rows_kept.clear()  # drawn in the old font
         return self._fonts
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
@@ -72,13 +147,78 @@ class ResultsDelegate(QStyledItemDelegate):
         # The row is read once from the model (not a data() call a field: this runs for
         # every visible row on every keystroke), and initStyleOption is not needed: the
         # text is painted here and the view's option already carries state and palette.
+        heading = model.section_starts(index.row())
+        rect = option.rect
+        fonts = self.fonts(option.font)
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        palette: QPalette = option.palette
+        key = (
+            row,
+            heading,
+            rect.width(),
+            rect.height(),
+            option.state.value,
+            palette.cacheKey(),
+            palette.currentColorGroup().value,
+            ratio,
+        )
+        pixmap = self.rows_kept.get(key)
+        if pixmap is None:
+            pixmap = self._picture(row, heading, option, fonts, ratio)
+            self.rows_kept.put(key, pixmap)
+        painter.drawPixmap(rect.topLeft(), pixmap)
+
+    def warm(self, view: QWidget) -> None:
+        """Draw a sample row in every font a row uses, and keep nothing of it: the first
+        rows a person's first key brings then cost what later rows cost (the glyphs of
+        a font are rasterised the first time they are drawn: 2-4 ms more)."""
+        opt = QStyleOptionViewItem()
+        opt.initFrom(view)
+        opt.font = view.font()
+        fonts = self.fonts(opt.font)
+        opt.rect = QRect(0, 0, max(200, view.width()), 2 * fonts.fm.height() + 3 * PAD)
+        sample = "".join(chr(c) for c in range(32, 127))
+        for status, pinned in (("active", True), ("deleted", False)):
+            row = ResultRow(0, "ICD-10-CM", sample, sample, True, status, "", pinned,
+                            "code", sample, sample)  # fmt: skip
+            self._picture(row, True, opt, fonts, 1.0)
+
+    def _picture(
+        self,
+        row: ResultRow,
+        heading: bool,
+        option: QStyleOptionViewItem,
+        fonts: _Fonts,
+        ratio: float,
+    ) -> QPixmap:
+        """The row drawn on the view's background, at the screen's pixel ratio."""
+        size = option.rect.size()
+        pixmap = self.rows_kept.blank(round(size.width() * ratio), round(size.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(option.palette.color(_BASE))  # opaque: sharp text
+        painter = QPainter(pixmap)
         opt = QStyleOptionViewItem(option)
+        opt.rect = QRect(QPoint(0, 0), size)
+        try:
+            self._draw(painter, opt, row, heading, fonts)
+        finally:
+            painter.end()
+        return pixmap
+
+    def _draw(
+        self,
+        painter: QPainter,
+        opt: QStyleOptionViewItem,
+        row: ResultRow,
+        heading: bool,
+        fonts: _Fonts,
+    ) -> None:
         palette: QPalette = opt.palette
         rect = QRect(opt.rect)
-        fonts = self.fonts(opt.font)
         fm = fonts.fm
         painter.save()
-        if model.section_starts(index.row()):
+        if heading:
             head = QRect(rect.left(), rect.top(), rect.width(), fm.height() + 2 * PAD)
             head_fg, head_bg = colours.section(palette)
             painter.fillRect(head, head_bg)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.reference.keys import SYSTEMS, clean_query
 from desktop.ui import colours
 from desktop.ui.accessible import make_radio
+from desktop.ui.first_paint import after_first_paint
 from desktop.ui.results_delegate import ResultsDelegate
 from desktop.ui.results_model import ResultRow, ResultsModel, Role
 
@@ -135,7 +136,10 @@ class SearchPanel(QWidget):
         self.results_view = QListView(self)
         self.results_view.setObjectName("results")
         self.results_view.setModel(self.results_model)
-        self.results_view.setItemDelegate(ResultsDelegate(self.results_view))
+        self.delegate = ResultsDelegate(self.results_view)
+        self.results_view.setItemDelegate(self.delegate)
+        # Just after the first frame: the row fonts' glyphs, before the first key needs them.
+        after_first_paint(self.search_field, lambda: self.delegate.warm(self.results_view))
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
