@@ -14,21 +14,19 @@ a theme or a font change draws afresh.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import (
-    QApplication,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QWidget
 
 from desktop.ui import colours
 from desktop.ui.results_model import ResultRow, ResultsModel
+
+if TYPE_CHECKING:  # QStyle's enums take ~13 ms to make: not before the first row is drawn
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 _Index = QModelIndex | QPersistentModelIndex
 PAD = 6
@@ -36,9 +34,15 @@ PAD = 6
 _LEFT = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _ELIDE = Qt.TextElideMode.ElideRight
-_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
-_SELECTED = QStyle.StateFlag.State_Selected
 _BASE = QPalette.ColorRole.Base
+
+
+@functools.cache
+def _style() -> tuple[QStyle.PrimitiveElement, QStyle.StateFlag]:
+    """The row panel and the selected state (made when the first row is drawn)."""
+    from PySide6.QtWidgets import QStyle
+
+    return QStyle.PrimitiveElement.PE_PanelItemViewItem, QStyle.StateFlag.State_Selected
 
 
 #: Kept row pictures, in bytes (about 60 rows of a 500 px wide list at 100 %).
@@ -173,6 +177,8 @@ class ResultsDelegate(QStyledItemDelegate):
         """Draw a sample row in every font a row uses, and keep nothing of it: the first
         rows a person's first key brings then cost what later rows cost (the glyphs of
         a font are rasterised the first time they are drawn: 2-4 ms more)."""
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
         opt = QStyleOptionViewItem()
         opt.initFrom(view)
         opt.font = view.font()
@@ -197,6 +203,8 @@ class ResultsDelegate(QStyledItemDelegate):
         pixmap = self.rows_kept.blank(round(size.width() * ratio), round(size.height() * ratio))
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(option.palette.color(_BASE))  # opaque: sharp text
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
         painter = QPainter(pixmap)
         opt = QStyleOptionViewItem(option)
         opt.rect = QRect(QPoint(0, 0), size)
@@ -232,9 +240,10 @@ class ResultsDelegate(QStyledItemDelegate):
             rect.setTop(head.bottom() + 1)
         opt.rect = rect
         style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawPrimitive(_PANEL, opt, painter, opt.widget)
+        panel, selected_state = _style()
+        style.drawPrimitive(panel, opt, painter, opt.widget)
 
-        selected = bool(opt.state & _SELECTED)
+        selected = bool(opt.state & selected_state)
         text = (colours.selected if selected else colours.text)(palette)[0]
         quiet = text if selected else colours.quiet(palette)[0]
         inner = rect.adjusted(PAD, PAD, -PAD, -PAD)
