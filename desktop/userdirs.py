@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import platformdirs
 
@@ -48,8 +48,7 @@ class SettingError(ValueError):
     """A setting that cannot be stored; ``str(exc)`` is meant for a person."""
 
 
-@dataclass(frozen=True, slots=True)
-class KnownSetting:
+class KnownSetting(NamedTuple):
     key: str
     description: str
     #: value as given -> value to store (raises SettingError)

@@ -7,7 +7,7 @@ out, and a code both pinned and recent is listed once, under the pins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from desktop.records.store import UserStore
 from desktop.reference.store import CodeSummary, ReferenceStore
@@ -17,8 +17,7 @@ SECTION_RECENT = "Recently viewed"
 RECENTS_SHOWN = 20
 
 
-@dataclass(frozen=True, slots=True)
-class HomeEntry:
+class HomeEntry(NamedTuple):
     """One row of the home list."""
 
     section: str  # SECTION_PINNED or SECTION_RECENT

@@ -18,8 +18,8 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from desktop.userdirs import user_data_dir
 
@@ -121,8 +121,7 @@ def _explain(exc: sqlite3.Error, path: Path) -> UserDataError:
     return UserDataError(msg)
 
 
-@dataclass(frozen=True, slots=True)
-class SavedCode:
+class SavedCode(NamedTuple):
     system: str
     code: str
     at: str

@@ -6,17 +6,16 @@ the database and builds these.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 
 class ReferenceDataError(Exception):
     """The reference database cannot be used. ``str(exc)`` is meant for a person."""
 
 
-@dataclass(frozen=True, slots=True)
-class CodeSummary:
+class CodeSummary(NamedTuple):
     id: int
     system: str
     code: str
@@ -27,8 +26,7 @@ class CodeSummary:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class BillingUnit:
+class BillingUnit(NamedTuple):
     amount: Decimal
     unit: str
 
@@ -36,8 +34,7 @@ class BillingUnit:
         return f"{format(self.amount, ',f')} {self.unit}"
 
 
-@dataclass(frozen=True, slots=True)
-class CrossRef:
+class CrossRef(NamedTuple):
     relation: str  # use_instead | report_with | see_also
     system: str
     code: str
@@ -46,22 +43,19 @@ class CrossRef:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     kind: str
     text: str
     source_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     question: str
     answer: str
     source_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     publisher: str
@@ -69,8 +63,7 @@ class Source:
     licence: str
 
 
-@dataclass(frozen=True, slots=True)
-class CodeRecord:
+class CodeRecord(NamedTuple):
     summary: CodeSummary
     description: str
     effective: str | None
@@ -104,8 +97,7 @@ class CodeRecord:
         return self.summary.title
 
 
-@dataclass(frozen=True, slots=True)
-class ChecklistStep:
+class ChecklistStep(NamedTuple):
     key: str
     label: str
     why: str
@@ -122,8 +114,7 @@ class ChecklistStep:
         return self.required or (drug_code is not None and drug_code.upper() in self.required_for)
 
 
-@dataclass(frozen=True, slots=True)
-class ChecklistTemplate:
+class ChecklistTemplate(NamedTuple):
     id: str
     title: str
     system: str
@@ -132,8 +123,7 @@ class ChecklistTemplate:
     steps: tuple[ChecklistStep, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CodeSetInfo:
+class CodeSetInfo(NamedTuple):
     system: str
     release: str
     source_id: str
@@ -199,8 +189,7 @@ def stale_code_set_warnings(info: DatabaseInfo, today: dt.date | None = None) ->
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class MueSetInfo:
+class MueSetInfo(NamedTuple):
     effective_from: str
     effective_through: str | None
     source_id: str
@@ -210,8 +199,7 @@ class MueSetInfo:
         return _in_window(self.effective_from, self.effective_through, today)
 
 
-@dataclass(frozen=True)
-class Mue:
+class Mue(NamedTuple):
     """A CMS Medically Unlikely Edit: the most units of ``code`` one provider reports for
     one patient, per claim line (indicator 1) or per day (2: policy, 3: clinical)."""
 
@@ -234,8 +222,7 @@ MUE_INDICATORS: dict[int, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class DatabaseInfo:
+class DatabaseInfo(NamedTuple):
     path: Path
     schema_version: int
     data_version: str

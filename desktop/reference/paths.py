@@ -30,8 +30,8 @@ import os
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from desktop import safe_io, userdirs
@@ -113,8 +113,7 @@ def active_imported_db() -> Path | None:
     return db
 
 
-@dataclass(frozen=True, slots=True)
-class SharedPack:
+class SharedPack(NamedTuple):
     db: Path
     data_version: str
     created: str  # what the pack says of itself: shown, never used to choose
@@ -292,8 +291,7 @@ def shared_packs(folder: Path) -> list[tuple[Path, SharedPack | str]]:
     return [*good, *bad]
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceChoice:
+class ReferenceChoice(NamedTuple):
     path: Path
     origin: str  # environment | shared | imported | bundled
     notes: tuple[str, ...]  # why other candidates were passed over

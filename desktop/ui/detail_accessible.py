@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, QPoint, QRect
 from PySide6.QtGui import (
@@ -49,8 +49,7 @@ def plain(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-@dataclass(frozen=True)
-class LinkSpan:
+class LinkSpan(NamedTuple):
     """One link of the page: its text, target and place in the document."""
 
     start: int

@@ -10,9 +10,8 @@ readable display text, a tooltip and an accessible description from the model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -55,8 +54,7 @@ class Role(IntEnum):
     DOSE = Qt.ItemDataRole.UserRole + 12  # a typed dose and its billing units, or ""
 
 
-@dataclass(frozen=True, slots=True)
-class ResultRow:
+class ResultRow(NamedTuple):
     code_id: int
     system: str
     code: str
@@ -197,7 +195,7 @@ class ResultsModel(QAbstractListModel):
         for i, r in enumerate(self._rows):
             now = (r.system, r.code) in pinned
             if now != r.pinned:
-                self._rows[i] = replace(r, pinned=now)
+                self._rows[i] = r._replace(pinned=now)
                 index = self.index(i, 0)
                 self.dataChanged.emit(index, index)
 

@@ -8,8 +8,8 @@ meaning in the window: a test checks that no two actions share a key.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import Enum, auto
+from typing import NamedTuple
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
@@ -36,8 +36,7 @@ class Act(Enum):
 _SK = QKeySequence.StandardKey
 
 
-@dataclass(frozen=True)
-class ActionSpec:
+class ActionSpec(NamedTuple):
     text: str
     keys: tuple[str | QKeySequence.StandardKey, ...] = ()
     tip: str = ""
