@@ -29,12 +29,13 @@ from PySide6.QtGui import (
     QAccessibleInterface,
     QTextCursor,
     QTextDocument,
-    QWindow,
 )
 from PySide6.QtWidgets import QAccessibleWidget, QTextBrowser, QWidget
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+    from PySide6.QtGui import QWindow  # an annotation only: its type costs ~1 ms to make
 
 # What a reader must not be given: paragraph and line separators Qt keeps in its raw
 # text, the object replacement character, and no-break spaces (spoken as they are).

@@ -399,7 +399,8 @@ class DetailView(QTextBrowser):
             self.setHtml(
                 record_html(rec, palette, templates, licensed, pinned, mue, expanded=self._expanded)
             )
-        self.verticalScrollBar().setValue(0)
+        # setHtml opens each page at its top (tested); the scroll bar is not reached from
+        # Python, which the first time costs a few ms on the way to the first frame.
         self.accessible_tree.rebuild()
 
     # ------------------------------------------------------------------ keyboard

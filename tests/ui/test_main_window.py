@@ -120,6 +120,19 @@ def test_cross_reference_link_then_back_and_forward(main_window: MainWindow, qtb
     assert detail_code(main_window) == "90471"
 
 
+def test_each_code_opens_at_the_top_of_its_page(main_window: MainWindow, qtbot: QtBot) -> None:
+    main_window.resize(900, 420)  # a short pane: 96372's page scrolls
+    main_window.open_code("CPT", "96372")
+    bar = main_window.detail.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
+    bar.setValue(bar.maximum())
+    main_window.open_code("CPT", "90471")
+    assert bar.value() == 0
+    bar.setValue(bar.maximum())
+    main_window.back()
+    assert detail_code(main_window) == "96372" and bar.value() == 0
+
+
 def test_icd_parent_and_children_are_links(main_window: MainWindow, qtbot: QtBot) -> None:
     main_window.open_code("ICD-10-CM", "E53.8")
     page = main_window.detail.toHtml()
