@@ -225,3 +225,29 @@ def test_a_group_scores_typed_words_over_what_they_stand_for_over_a_prefix() -> 
     assert prefix.hits(title) == 0.7
     assert wrong_order.hits(title) == 0.0  # a phrase is its words in order
     assert absent.hits(title) == 0.0
+
+
+def test_a_group_stops_at_the_best_hit_and_keeps_the_title_and_label() -> None:
+    """Scoring stops looking at a row's texts once a group has its best possible hit (the
+    words as typed, in a text of full weight): no text weighs more, and the title's hit
+    and the label are those a full look gives."""
+    import pytest
+
+    from desktop.reference.search.ranking import BEST_HIT, Candidate, Group, Scorer, Text
+    from desktop.reference.store import CodeSummary
+
+    with pytest.raises(ValueError):
+        Text.of(BEST_HIT + 0.1, "anything", None)
+    summary = CodeSummary(1, "ICD-10-CM", "I50.9", "Heart failure, unspecified", True,
+                          "active", False, "code")  # fmt: skip
+    texts = [
+        Text.of(1.0, summary.title, None, title=True),
+        Text.of(1.0, "chf", "chf"),
+        Text.of(0.5, "heart failure described in our words", None),
+    ]
+    heart = Group(("heart",), [("heart",)], None, 1)
+    chf = Group(("chf",), [("chf",)], None, 1)
+    on_title = Scorer([heart], set(), []).score(Candidate(summary, texts, 0))
+    assert on_title.matched_groups == 1 and on_title.quality == 1.0 and on_title.label is None
+    on_term = Scorer([chf], set(), []).score(Candidate(summary, texts, 0))
+    assert on_term.quality == 1.0 and on_term.label == "chf"  # the title did not match it

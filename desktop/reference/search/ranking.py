@@ -29,6 +29,9 @@ _DEFAULT_WORDS = frozenset(
     "unspecified uncomplicated organism nos site not specified of the and or type".split()
 )
 _UNSPECIFIED = frozenset(("unspecified", "nos"))
+#: The most a group can score on one text: the words as typed (1.0) in a text of weight
+#: 1.0 (no text weighs more).
+BEST_HIT = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,8 @@ class Text:
 
     @classmethod
     def of(cls, weight: float, text: str, label: str | None, *, title: bool = False) -> Text:
+        if not 0 < weight <= BEST_HIT:  # Scorer.score stops at BEST_HIT
+            raise ValueError(f"a text's weight is in (0, {BEST_HIT}], not {weight}")
         tokens = tuple(words_of(text))
         joined = frozenset(a + b for a, b in itertools.pairwise(tokens))
         key = " ".join(tokens)
@@ -168,14 +173,18 @@ class Scorer:
             best = 0.0
             best_label: str | None = None
             title_hit = 0.0
+            title_seen = False
             for t in texts:
                 h = test.hits(t)
                 if h:
                     h *= t.weight
                 if t.title:
                     title_hit = h
+                    title_seen = True
                 if h > best:
                     best, best_label = h, t.label
+                if best >= BEST_HIT and title_seen:
+                    break  # no later text can score higher or change the title's hit
             if best > 0:
                 matched += 1
                 quality += best
