@@ -160,6 +160,11 @@ class Scorer:
         self.weak = weak
         self.typed = frozenset(w for g in groups for alt in g.alts for w in alt)
         self.prefixes = tuple(g.prefix for g in groups if g.prefix)
+        # The lengths a key can have to be "nearly" a typed one (see _nearly): most texts
+        # are ruled out by their length, without the call.
+        self.near_lengths = frozenset(
+            len(k) + d for k in exact_keys if len(k) >= 4 for d in (1, 2, 3)
+        )
 
     def score(self, c: Candidate) -> Scored:  # noqa: C901 - one pass, kept together
         if c.tail:
@@ -195,8 +200,14 @@ class Scorer:
         exact_keys = self.exact_keys
         exact = False
         label = None
+        near_lengths = self.near_lengths
         for t in texts:
-            if t.dkey in exact_keys or t.key in exact_keys or _nearly(t.dkey, exact_keys):
+            dkey = t.dkey
+            if (
+                dkey in exact_keys
+                or t.key in exact_keys
+                or (len(dkey) in near_lengths and _nearly(dkey, exact_keys))
+            ):
                 exact = True
                 if not t.title and t.label:
                     label = t.label
