@@ -18,7 +18,7 @@ import functools
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QWidget
 
@@ -70,8 +70,8 @@ class _RowCache:
 
     def blank(self, width: int, height: int) -> QPixmap:
         """A pixmap of ``width`` x ``height`` device pixels to draw a new row in: once
-        the cache is full, the least recently painted row's own (fresh memory costs a
-        page fault every 4 kB, which was a third of a row's paint)."""
+        the cache is full, the least recently painted row's own, instead of freeing one
+        and allocating another of the same size."""
         if self._kept and self.bytes + width * height * 4 > self.max_bytes:
             key = next(iter(self._kept))
             old = self._kept[key]
@@ -125,7 +125,7 @@ class ResultsDelegate(QStyledItemDelegate):
 
     _fonts: _Fonts | None = None
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows_kept = _RowCache()
 
@@ -199,12 +199,12 @@ class ResultsDelegate(QStyledItemDelegate):
         ratio: float,
     ) -> QPixmap:
         """The row drawn on the view's background, at the screen's pixel ratio."""
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
         size = option.rect.size()
         pixmap = self.rows_kept.blank(round(size.width() * ratio), round(size.height() * ratio))
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(option.palette.color(_BASE))  # opaque: sharp text
-        from PySide6.QtWidgets import QStyleOptionViewItem
-
         painter = QPainter(pixmap)
         opt = QStyleOptionViewItem(option)
         opt.rect = QRect(QPoint(0, 0), size)
