@@ -10,6 +10,10 @@ chunks, so memory stays flat whatever the file's size.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 PREFIX = "sha256:"
 PLACEHOLDER = PREFIX + "0" * 64
@@ -20,11 +24,17 @@ class ChecksumError(ValueError):
     """The file's bytes do not match the checksum it carries."""
 
 
+def _sha256() -> _Hash:
+    """A new SHA-256 hash. hashlib loads OpenSSL: only when a file is hashed, not at
+    every start."""
+    import hashlib
+
+    return hashlib.sha256()
+
+
 def file_sha256(path: Path) -> str:
     """The hex SHA-256 of a file's bytes."""
-    import hashlib  # loads OpenSSL: only when a file is hashed, not at every start
-
-    h = hashlib.sha256()
+    h = _sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             h.update(chunk)
@@ -70,9 +80,7 @@ def verify(path: Path, stored: str) -> None:
         offset = _find_once(path, stored.encode())
     except ChecksumError:
         raise malformed from None
-    import hashlib  # loads OpenSSL: only when a file is hashed, not at every start
-
-    h = hashlib.sha256()
+    h = _sha256()
     with path.open("rb") as fh:
         remaining = offset
         while remaining > 0:
