@@ -129,7 +129,7 @@ class _GroupTest:
         # The literal alternatives (as typed) come first in a group, then what they stand
         # for: the first level that matches decides the score.
         self.levels = (
-            (1.0, *words_and_phrases(g.alts[: g.literal])),
+            (BEST_HIT, *words_and_phrases(g.alts[: g.literal])),
             (0.9, *words_and_phrases(g.alts[g.literal :])),
         )
         self.prefix = " " + g.prefix if g.prefix else None
