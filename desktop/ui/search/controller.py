@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from desktop.reference.keys import clean_query
+from desktop.ui.search.worker import SEARCH_LIMIT, EngineSource, SearchRunner, resolve
 
 if TYPE_CHECKING:
     from desktop.reference.search import SearchEngine
-
-from desktop.ui.search.worker import SEARCH_LIMIT, EngineSource, SearchRunner, resolve
 
 
 class SearchController(QObject):
