@@ -6,9 +6,11 @@ the database and builds these.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # an annotation only: the window's start does not load decimal
+    from decimal import Decimal
 
 
 class ReferenceDataError(Exception):

@@ -11,7 +11,6 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -349,6 +348,8 @@ class ReferenceStore:
                 ),
             )
         )
+        from decimal import Decimal  # only when a record is opened, not at the window's start
+
         return CodeRecord(
             summary=summary,
             description=str(description or ""),

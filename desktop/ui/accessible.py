@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QAccessibleAnnouncementEvent,
     QAccessibleInterface,
     QAccessibleStateChangeEvent,
-    QTextDocument,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -64,6 +63,8 @@ def plain_text(text: str) -> str:
     """A label's rich text as words (what a reader should say)."""
     if "<" not in text:
         return text
+    from PySide6.QtGui import QTextDocument  # not needed for the window's first frame
+
     doc = QTextDocument()
     doc.setHtml(text.replace("<br>", " ").replace("<li>", " "))
     return " ".join(doc.toPlainText().split())

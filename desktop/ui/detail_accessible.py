@@ -19,7 +19,6 @@ ones handed to Qt are deleted through Qt when the page changes or the pane goes.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, QPoint, QRect
@@ -27,15 +26,14 @@ from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
     QAccessibleInterface,
-    QTextCursor,
-    QTextDocument,
 )
 from PySide6.QtWidgets import QAccessibleWidget, QTextBrowser, QWidget
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from PySide6.QtGui import QWindow  # an annotation only: its type costs ~1 ms to make
+    # Annotations only (each type costs ~1 ms to make, not needed for the first frame).
+    from PySide6.QtGui import QTextDocument, QWindow
 
 # What a reader must not be given: paragraph and line separators Qt keeps in its raw
 # text, the object replacement character, and no-break spaces (spoken as they are).
@@ -59,12 +57,20 @@ class LinkSpan(NamedTuple):
     text: str
 
 
-@dataclass
 class BlockInfo:
-    number: int
-    text: str
-    heading: bool
-    links: list[LinkSpan] = field(default_factory=list)
+    """One block of the page: its number, text, whether it is a heading, its links."""
+
+    # A plain class: a dataclass would load and run the dataclasses module at start.
+    __slots__ = ("heading", "links", "number", "text")
+
+    def __init__(
+        self, number: int, text: str, heading: bool, links: list[LinkSpan] | None = None
+    ) -> None:
+        self.number, self.text, self.heading = number, text, heading
+        self.links: list[LinkSpan] = [] if links is None else links
+
+    def __repr__(self) -> str:
+        return f"BlockInfo({self.number!r}, {self.text!r}, {self.heading!r}, {self.links!r})"
 
 
 def document_links(doc: QTextDocument) -> list[LinkSpan]:
@@ -234,6 +240,8 @@ class LinkNode(_Node):
         view = self.tree.view
         if view is None:
             return QRect()
+        from PySide6.QtGui import QTextCursor
+
         cursor = QTextCursor(view.document())
         cursor.setPosition(self.span.start)
         first = view.cursorRect(cursor)
@@ -262,7 +270,7 @@ class DetailTree:
         self.describe = describe  # href -> words, e.g. "Opens 96373 (CPT)"
         self.alive = True
         self.generation = 0
-        self.links: list[LinkSpan] = []
+        self._links: list[LinkSpan] | None = []
         self._blocks: list[BlockInfo] = []
         self._built = False
         self._nodes: dict[int, BlockNode] = {}
@@ -281,9 +289,16 @@ class DetailTree:
         view = self.view
         if view is None:
             return
-        self.links = document_links(view.document())
+        self._links = None  # read when first asked (not on the way to the first frame)
         self._blocks = []  # built when a reader first asks
         self._built = False
+
+    @property
+    def links(self) -> list[LinkSpan]:
+        """The page's links in document order."""
+        if self._links is None:
+            self._links = [] if self.view is None else document_links(self.view.document())
+        return self._links
 
     def _ensure(self) -> None:
         if not self._built and self.view is not None:

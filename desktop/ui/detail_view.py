@@ -11,15 +11,18 @@ palette changes (light / dark scheme).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from desktop.reference.store import ChecklistTemplate, CodeRecord, CodeSummary, CrossRef, Mue
 from desktop.ui import colours, detail_accessible
+
+if TYPE_CHECKING:  # QUrl and QTextCursor load when a link is used, not at start
+    from PySide6.QtCore import QUrl
 
 CODE_SCHEME = "code"
 CHECKLIST_SCHEME = "checklist"
@@ -28,6 +31,19 @@ CHECKLIST_LINK_TEXT = "Open the injection checklist"
 MAX_CHILDREN = 300
 EXPAND_SCHEME = "expand"
 LONG_LIST = 12  # a back-reference list longer than this starts collapsed
+
+# What html.escape(text) does (quote=True), without loading the html package and its
+# entity table on the way to the window's first frame.
+_HTML_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+)
+
+
+def escape(text: str) -> str:
+    """``text`` made safe for HTML text and quoted attribute values."""
+    return text.translate(_HTML_ESCAPES)
+
+
 # Notes in the order a biller needs them: what decides the claim first.
 NOTE_ORDER = (
     "status",
@@ -68,6 +84,8 @@ NOTE_KINDS: dict[str, str] = {
 
 
 def code_url(system: str, code: str) -> QUrl:
+    from PySide6.QtCore import QUrl
+
     return QUrl(f"{CODE_SCHEME}:{quote(system)}/{quote(code)}")
 
 
@@ -274,6 +292,8 @@ def record_html(
 
 def _describe_href(href: str) -> str:
     """What a link opens, in words (the link's accessible description)."""
+    from PySide6.QtCore import QUrl
+
     target = parse_code_url(QUrl(href))
     if target is not None:
         return f"Opens {target[1]} ({target[0]})"
@@ -435,6 +455,8 @@ class DetailView(QTextBrowser):
 
     def select_link(self, span: detail_accessible.LinkSpan) -> None:
         """Select the link ``span`` (Enter opens it) and tell assistive technology."""
+        from PySide6.QtGui import QTextCursor
+
         cursor = self.textCursor()
         cursor.setPosition(span.start)
         cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
@@ -456,6 +478,8 @@ class DetailView(QTextBrowser):
         ):
             span = self.current_link()
             if span is not None:
+                from PySide6.QtCore import QUrl
+
                 self.anchorClicked.emit(QUrl(span.href))  # as a click on it would
                 return
         super().keyPressEvent(event)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 MAX_HISTORY = 200
 
 Entry = tuple[str, str]  # (system, code)
 
 
-@dataclass
 class NavigationHistory:
-    entries: list[Entry] = field(default_factory=list)
-    index: int = -1
+    # A plain class: a dataclass would load and run the dataclasses module at start.
+    __slots__ = ("entries", "index")
+
+    def __init__(self, entries: list[Entry] | None = None, index: int = -1) -> None:
+        self.entries: list[Entry] = [] if entries is None else entries
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"NavigationHistory(entries={self.entries!r}, index={self.index!r})"
 
     @property
     def current(self) -> Entry | None:

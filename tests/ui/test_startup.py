@@ -32,6 +32,11 @@ DEFERRED = (
     "desktop.commands.check",
     "desktop.commands.config",
     "desktop.commands.db_update",
+    # standard-library modules only later work needs (a few ms each to load): prices and
+    # doses (decimal), HTML entities (html), the remaining dataclasses (dataclasses)
+    "decimal",
+    "html",
+    "dataclasses",
 )
 PROBE = """
 import sys

@@ -200,7 +200,9 @@ class MainWindow(QMainWindow):
         self.act_check_lines = a[Act.CHECK_LINES]
         self.addActions(self.system_group.actions())
         self.toolbar = install_menus(self, self.actions_by_id, self.system_group.actions())
-        name_unnamed_buttons(self, self.search_field)
+        # Just after the first frame: reaching Qt's own buttons from Python makes PySide
+        # work out their classes (a few ms). A name set then reaches a screen reader too.
+        after_first_paint(self.search_field, lambda: name_unnamed_buttons(self, self.search_field))
         self._update_nav_actions()
 
     def _build_status_bar(self) -> None:

@@ -109,7 +109,8 @@ def build_actions(window: QWidget, slots: Mapping[Act, Callable[[], object]]) ->
     wherever the focus is) and triggering ``slots[act]``."""
     actions: dict[Act, QAction] = {}
     for act, spec in ACTIONS.items():
-        action = QAction(spec.text, window)
+        action = QAction(window)  # (text, parent) would make PySide load QIcon to choose
+        action.setText(spec.text)
         action.setObjectName(f"act_{act.name.lower()}")
         keys = _keys(spec)
         if keys:

@@ -90,7 +90,8 @@ class SearchPanel(QWidget):
         chips = QHBoxLayout()
         chips.setSpacing(2)
         for i, (label, system) in enumerate([("All", None), *((s, s) for s in SYSTEMS)], start=1):
-            action = QAction(label, self)
+            action = QAction(self)  # (text, parent) would make PySide load QIcon to choose
+            action.setText(label)
             action.setCheckable(True)
             action.setData(system)
             action.setShortcut(QKeySequence(f"Ctrl+{i}"))
