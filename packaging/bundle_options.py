@@ -47,7 +47,14 @@ QT_EXCLUDED_MODULES = [
 # ssl: the app never opens a connection; urllib.request imports it only if present.
 OTHER_EXCLUDED_MODULES = ["tkinter", "_tkinter", "pydoc_data", "lib2to3", "test", "ssl", "_ssl"]
 
-EXCLUDES = QT_EXCLUDED_MODULES + OTHER_EXCLUDED_MODULES
+# Only platformdirs' Windows module imports ctypes. Bundled, ctypes is imported by
+# PyInstaller's bootstrap at every start (its .so and libffi: 2-4 ms warm, more cold),
+# so builds for other platforms leave both out; platformdirs picks its module per platform.
+NOT_ON_THIS_PLATFORM = (
+    [] if sys.platform == "win32" else ["ctypes", "_ctypes", "platformdirs.windows"]
+)
+
+EXCLUDES = QT_EXCLUDED_MODULES + OTHER_EXCLUDED_MODULES + NOT_ON_THIS_PLATFORM
 
 # Qt plugins kept, as "<folder>/<name>" under PySide6/Qt/plugins with the platform's
 # "lib" prefix and file extension removed; every other plugin is dropped.

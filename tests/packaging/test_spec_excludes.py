@@ -175,3 +175,16 @@ def test_smoke_check_flags_any_unexpected_line() -> None:
     assert build.unexpected_self_test_lines(good + "qt.qpa.xcb: oops\n", "") == ["qt.qpa.xcb: oops"]
     assert build.unexpected_self_test_lines(good, "QFont warning\n") == ["stderr: QFont warning"]
     assert build.unexpected_self_test_lines("FAIL checklist: no dock\n", "") != []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the Windows build keeps ctypes")
+def test_ctypes_is_left_out_and_nothing_the_app_runs_here_imports_it() -> None:
+    """Bundled, ctypes is imported by PyInstaller's bootstrap at every start."""
+    assert {"ctypes", "platformdirs.windows"} <= set(opts.EXCLUDES)
+    used = imported_modules(ROOT / "desktop")
+    assert not {m for m in used if m == "ctypes" or m.startswith("ctypes.")}
+    import platformdirs
+
+    # platformdirs' module for this platform (the one the app runs) does not need it
+    module = sys.modules[type(platformdirs.PlatformDirs()).__module__]
+    assert "ctypes" not in Path(str(module.__file__)).read_text(encoding="utf-8")
