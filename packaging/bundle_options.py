@@ -56,6 +56,11 @@ NOT_ON_THIS_PLATFORM = (
 
 EXCLUDES = QT_EXCLUDED_MODULES + OTHER_EXCLUDED_MODULES + NOT_ON_THIS_PLATFORM
 
+# Strip symbol tables from the bundled binaries (PyInstaller runs ``strip``): the
+# interpreter and libsodium ship theirs (~25 MB between them). Not on Windows, where
+# PyInstaller advises against it; macOS and Linux binaries keep their dynamic symbols.
+STRIP = sys.platform != "win32"
+
 # Qt plugins kept, as "<folder>/<name>" under PySide6/Qt/plugins with the platform's
 # "lib" prefix and file extension removed; every other plugin is dropped.
 # platforms: offscreen (self-test, CI), xcb (X11 and XWayland desktops), minimal;

@@ -136,6 +136,8 @@ def test_specs_are_onedir_without_upx_and_trimmed_alike(spec: Path) -> None:
     assert "upx=True" not in text
     assert text.count("upx=False") >= 2  # EXE (or its shared options) and COLLECT
     assert "excludes=opts.EXCLUDES" in text
+    assert text.count("strip=opts.STRIP") == 2  # EXE and COLLECT, the same for both
+    assert "strip=True" not in text and "strip=False" not in text
     assert "opts.prune_unlinked(opts.trim(a.binaries))" in text
     assert "opts.trim(a.datas)" in text
 
