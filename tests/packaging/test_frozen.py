@@ -151,6 +151,26 @@ def test_bundle_contents(bundle: Path) -> None:
         assert (bundle / "licences" / licence).is_file()
 
 
+def test_the_bundle_finds_the_platform_data_folder_without_ctypes(
+    bundle: Path, tmp_path: Path
+) -> None:
+    """ctypes is left out (bundle_options); platformdirs must still pick the XDG folder."""
+    internal = bundle / "_internal"
+    assert not list(internal.rglob("_ctypes*")) and not list(internal.rglob("libffi*"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QUICKREF_", "XDG_"))}
+    env.update(HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [str(build.EXECUTABLE), "config", "set", "shared_data_dir", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    settings = tmp_path / ".local" / "share" / "QuickRef" / "settings.json"
+    assert str(tmp_path) in settings.read_text(encoding="utf-8")
+
+
 def test_tarball_holds_the_bundle(bundle: Path) -> None:
     top = f"quickref-{build.version()}"
     with tarfile.open(build.tarball_path()) as tar:
