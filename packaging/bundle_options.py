@@ -45,7 +45,25 @@ QT_EXCLUDED_MODULES = [
 
 # Standard-library and tooling modules a GUI bundle does not need.
 # ssl: the app never opens a connection; urllib.request imports it only if present.
-OTHER_EXCLUDED_MODULES = ["tkinter", "_tkinter", "pydoc_data", "lib2to3", "test", "ssl", "_ssl"]
+# urllib.request, http, ftplib, netrc, mimetypes, nturl2path: the client side of the
+#   network, which nothing here imports (PyInstaller's graph reaches it through
+#   xml.sax.saxutils); xml.sax: the importers read XML with ElementTree.
+OTHER_EXCLUDED_MODULES = [
+    "tkinter",
+    "_tkinter",
+    "pydoc_data",
+    "lib2to3",
+    "test",
+    "ssl",
+    "_ssl",
+    "urllib.request",
+    "http",
+    "ftplib",
+    "netrc",
+    "mimetypes",
+    "nturl2path",
+    "xml.sax",
+]
 
 # Only platformdirs' Windows module imports ctypes. Bundled, ctypes is imported by
 # PyInstaller's bootstrap at every start (its .so and libffi: 2-4 ms warm, more cold),

@@ -171,6 +171,17 @@ def test_the_bundle_finds_the_platform_data_folder_without_ctypes(
     assert str(tmp_path) in settings.read_text(encoding="utf-8")
 
 
+def test_the_bundle_ships_no_network_client_code(bundle: Path) -> None:
+    """The app never opens a connection; its archive holds no HTTP, FTP or urllib client."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    modules = set(CArchiveReader(str(build.EXECUTABLE)).open_embedded_archive("PYZ.pyz").toc)
+    assert "desktop.cli" in modules and "xml.etree.ElementTree" in modules  # the real archive
+    network = ("http", "ftplib", "ssl", "urllib.request", "xml.sax")
+    shipped = sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in network))
+    assert shipped == []
+
+
 def test_tarball_holds_the_bundle(bundle: Path) -> None:
     top = f"quickref-{build.version()}"
     with tarfile.open(build.tarball_path()) as tar:
