@@ -270,7 +270,7 @@ class DetailTree:
         self.describe = describe  # href -> words, e.g. "Opens 96373 (CPT)"
         self.alive = True
         self.generation = 0
-        self._links: list[LinkSpan] | None = []
+        self._links: list[LinkSpan] | None = None  # read from the view when first asked
         self._blocks: list[BlockInfo] = []
         self._built = False
         self._nodes: dict[int, BlockNode] = {}
