@@ -32,6 +32,8 @@ DEFERRED = (
     "desktop.commands.check",
     "desktop.commands.config",
     "desktop.commands.db_update",
+    # the scroll bars' kept grooves (QStyle's enums), set just after the first paint
+    "desktop.ui.scrollbar_style",
     # standard-library modules only later work needs (a few ms each to load): prices and
     # doses (decimal), HTML entities (html), the remaining dataclasses (dataclasses)
     "decimal",

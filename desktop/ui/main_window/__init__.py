@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         # The views' inner widgets take the mouse's back and forward buttons. Reaching
         # them from Python costs ~12 ms the first time (PySide works out their type), so
         # that waits until the first frame is on screen.
-        after_first_paint(self.search_field, self._watch_viewports)
+        after_first_paint(self.search_field, self._finish_views)
         self.results_view.activated.connect(self.open_index)
         self.results_view.clicked.connect(self.open_index)
         self.results_view.customContextMenuRequested.connect(self._results_menu)
@@ -251,9 +251,13 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.system_buttons[-1], self.results_view)
         QWidget.setTabOrder(self.results_view, self.detail)
 
-    def _watch_viewports(self) -> None:
+    def _finish_views(self) -> None:
+        """Just after the first frame: the views' key filters and kept scroll grooves."""
+        from desktop.ui.scrollbar_style import keep_groove  # QStyle's enums: ~13 ms
+
         for view in (self.results_view, self.detail):
             view.viewport().installEventFilter(self._keys)
+            keep_groove(view.verticalScrollBar())
 
     # ================================================================ settings
 
