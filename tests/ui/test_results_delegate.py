@@ -131,3 +131,23 @@ def test_warm_keeps_nothing(qtbot: QtBot, engine: SearchEngine) -> None:
     view, delegate, _model = _setup(qtbot, engine)
     delegate.warm(view)
     assert len(delegate.rows_kept) == 0
+
+
+def test_stamped_words_look_as_words_drawn_in_place(qtbot: QtBot, engine: SearchEngine) -> None:
+    """The system names and badges copied from stamps are the same pixels as those drawn
+    where they stand (a row under the mouse draws its words in place; in Fusion it has
+    the same background)."""
+    view, delegate, model = _setup(qtbot, engine)
+    if view.style().name().casefold() != "fusion":
+        return  # other styles may paint a hovered row's background
+    for row in range(model.rowCount()):
+        opt = _option(view, delegate, row)
+        stamped = _paint(delegate, opt, view, row)
+        hovered_opt = QStyleOptionViewItem(opt)
+        hovered_opt.state = opt.state | QStyle.StateFlag.State_MouseOver
+        in_place = _paint(delegate, hovered_opt, view, row)
+        assert stamped == in_place, model.row_at(row)
+    # one stamp a system name and a badge word, however many rows show it
+    words = {r.system for r in model.rows()} | {m for r in model.rows() for m in r.marks}
+    assert model.rowCount() > len(words)
+    assert delegate.stamps.drawn == len(words)
