@@ -408,3 +408,26 @@ def test_engine_and_window_agree(
     type_query(qtbot, main_window, "im injection")
     expected = [r.code for r in SearchEngine(store).search("im injection", limit=10).results]
     assert result_codes(main_window, 10) == expected
+
+
+def test_a_status_message_gets_the_whole_bar_and_the_data_line_comes_back(
+    main_window: MainWindow, qtbot: QtBot
+) -> None:
+    label = main_window.data_label
+    status = main_window.statusBar()
+    assert label.isVisible()
+    message = "Pinned 96372: it is listed first when the search is empty"
+    status.showMessage(message, 5000)
+    # The long data-version line no longer takes the bar's width from the message.
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=2000)
+    assert status.currentMessage() == message
+    status.clearMessage()
+    qtbot.waitUntil(label.isVisible, timeout=2000)
+    assert label.text().startswith("Data ")
+    assert label.text() in label.toolTip()  # all of it, when a narrow window cuts it
+
+
+def test_the_data_line_does_not_hold_the_window_wide(main_window: MainWindow) -> None:
+    label = main_window.data_label
+    assert label.fontMetrics().horizontalAdvance(label.text()) > 400
+    assert main_window.statusBar().minimumSizeHint().width() < 400

@@ -38,8 +38,10 @@ def update_data_label(label: QLabel, store: ReferenceStore) -> None:
         stale = stale_code_set_warnings(info)
         old = ", ".join(w.split()[0] for w in stale if "out of date" in w)
         warn = f" · Out of date: {old} (Help > About says what to import)" if old else ""
-        label.setText(f"Data {info.data_version} · {releases}{warn}")
-        label.setToolTip("\n".join([f"Reference database: {info.path}", *stale]))
+        text = f"Data {info.data_version} · {releases}{warn}"
+        label.setText(text)
+        # The whole line too: a narrow window cuts the label short.
+        label.setToolTip("\n".join([text, f"Reference database: {info.path}", *stale]))
     except ReferenceDataError as exc:
         label.setText("Reference data unreadable")
         label.setToolTip(str(exc))

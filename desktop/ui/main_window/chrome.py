@@ -97,6 +97,10 @@ def build_status_bar(window: QMainWindow) -> QLabel:
     label = QLabel(status)
     label.setObjectName("dataVersion")
     label.setAccessibleDescription("Reference data version")
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-    status.addPermanentWidget(label)
+    # A normal (not permanent) widget: a message ("Copied J3420", "Pinned 96372: ...")
+    # takes the whole bar while it shows, instead of the few pixels the long version
+    # line left it, and the line comes back after. Ignored width: the line never holds
+    # the window wider than the person made it (its tooltip has it all).
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    status.addWidget(label, 1)
     return label
