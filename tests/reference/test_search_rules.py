@@ -251,3 +251,36 @@ def test_a_group_stops_at_the_best_hit_and_keeps_the_title_and_label() -> None:
     assert on_title.matched_groups == 1 and on_title.quality == 1.0 and on_title.label is None
     on_term = Scorer([chf], set(), []).score(Candidate(summary, texts, 0))
     assert on_term.quality == 1.0 and on_term.label == "chf"  # the title did not match it
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # an abbreviation's meaning turned round in the title ("infection of urinary tract")
+        ("uti in pregnancy second trimester", "O23.42"),
+        ("uti pregnancy third trimester", "O23.43"),
+        ("uti in pregnancy first trimester", "O23.41"),
+    ],
+)
+def test_what_an_abbreviation_means_matches_in_any_order(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    assert codes(engine, query)[0] == first
+
+
+def test_a_phrase_with_a_short_word_is_searched_by_its_other_words(
+    engine: SearchEngine,
+) -> None:
+    """Searching "hep c" (hepatitis c): "c" is not in the vocabulary, but "hepatitis" is, so
+    the full-text rows are searched too, not only the one term that says "hep c"."""
+    found = codes(engine, "hep c", 10)
+    assert found[0] == "B19.20"  # the default code stays first
+    assert {"B18.2", "B17.10"} <= set(found)  # chronic and acute hepatitis C
+
+
+def test_a_title_turned_round_does_not_hide_the_term_that_matched(
+    engine: SearchEngine,
+) -> None:
+    first = engine.search("uti pregnancy").results[0]
+    assert first.code == "O23.40"
+    assert first.matched == "uti in pregnancy"  # why it matched, not the title's words

@@ -28,7 +28,7 @@ from desktop.reference.search.query import (
     parse_query,
     words_of,
 )
-from desktop.reference.search.ranking import Candidate, Group, Scorer, Text, rank
+from desktop.reference.search.ranking import Candidate, Group, Scorer, Text, rank, scattered
 from desktop.reference.search.results import SearchResponse, SearchResult, with_dose
 from desktop.reference.store import CodeSummary, ReferenceStore
 
@@ -314,7 +314,10 @@ class SearchEngine:
         total = 0
         for alt in g.alts:
             # Words with digits ("dm2", "b12") are not in the vocabulary: assume they exist.
-            total += min((self._freq.get(t, int(not t.isalpha())) for t in alt), default=0)
+            # Nor are words under three letters ("in", "of"): a phrase is judged by its
+            # other words ("uti in pregnancy" by "uti" and "pregnancy"), or else by them.
+            judged = [t for t in alt if len(t) >= 3 or not t.isalpha()] or alt
+            total += min((self._freq.get(t, int(not t.isalpha())) for t in judged), default=0)
         if prefix and g.prefix:
             total += self._prefix_freq(g.prefix)
         return total
@@ -587,6 +590,8 @@ def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
 
 def _fts_group(g: Group, prefix: bool) -> str:
     alts = [f'"{" ".join(a)}"' for a in g.alts]
+    # What a word stands for, in any order ("infection of urinary tract" for "uti").
+    alts += ["(" + " AND ".join(f'"{w}"' for w in a) + ")" for a in scattered(g)]
     if prefix and g.prefix:
         alts.append(f'"{g.prefix}"*')
     return "(" + " OR ".join(alts) + ")"

@@ -32,6 +32,8 @@ _UNSPECIFIED = frozenset(("unspecified", "nos"))
 #: The most a group can score on one text: the words as typed (1.0) in a text of weight
 #: 1.0 (no text weighs more).
 BEST_HIT = 1.0
+#: What a word stands for, its words all there in another order (see _GroupTest).
+SCATTERED_HIT = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +114,21 @@ def _nearly(key: str, typed: set[str]) -> bool:
     return False
 
 
+def scattered(g: Group) -> list[tuple[str, ...]]:
+    """What the group's words stand for that also match with their words in any order:
+    phrases of three words or more ("urinary tract infection" is also "infection of
+    urinary tract"). Two-word ones are nearly always written as they are ("heart
+    failure"), and their words alone would crowd the rows the typed word finds."""
+    return [a for a in g.alts[g.literal :] if len(a) >= 3]
+
+
 class _GroupTest:
     """A group made ready for checking many texts: 1.0 for the words as typed, 0.9 for
-    what they stand for, 0.7 for a prefix (a word still being typed), else 0."""
+    what they stand for, 0.8 for all the words of what they stand for in another order
+    ("uti": "infection of urinary tract"), 0.7 for a prefix (a word still being typed),
+    else 0."""
 
-    __slots__ = ("firsts", "levels", "prefix")
+    __slots__ = ("firsts", "levels", "prefix", "scattered")
 
     def __init__(self, g: Group) -> None:
         def words_and_phrases(
@@ -133,6 +145,9 @@ class _GroupTest:
             (0.9, *words_and_phrases(g.alts[g.literal :])),
         )
         self.prefix = " " + g.prefix if g.prefix else None
+        # ICD-10-CM titles often turn a phrase round ("Infection of urinary tract"): what
+        # a word stands for also matches with all its words, in any order.
+        self.scattered = tuple((a[0], frozenset(a)) for a in scattered(g))
         # Every word an alternative starts with: most texts have none of them.
         self.firsts = frozenset(a[0] for a in g.alts if a)
 
@@ -145,6 +160,9 @@ class _GroupTest:
                 for first, phrase in phrases:
                     if first in tokens and phrase in t.spaced:
                         return level
+            for first, words in self.scattered:
+                if first in tokens and words <= tokens:
+                    return SCATTERED_HIT
         if self.prefix is not None and self.prefix in t.spaced:
             return 0.7
         return 0.0
@@ -195,7 +213,9 @@ class Scorer:
                 quality += best
                 if best_label is not None and title_hit < best:
                     label_votes[best_label] = label_votes.get(best_label, 0.0) + best
-            if title_hit == 0:
+            # A title with what a word stands for only turned round ("infection of
+            # urinary tract" for "uti") does not say why the row matched: the term does.
+            if title_hit == 0 or title_hit == SCATTERED_HIT:
                 title_covers = False
         exact_keys = self.exact_keys
         exact = False
