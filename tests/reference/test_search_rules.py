@@ -284,3 +284,27 @@ def test_a_title_turned_round_does_not_hide_the_term_that_matched(
     first = engine.search("uti pregnancy").results[0]
     assert first.code == "O23.40"
     assert first.matched == "uti in pregnancy"  # why it matched, not the title's words
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("cad with angina", "I25.119"),  # not I25.10 "... without angina pectoris"
+        ("cad without angina", "I25.10"),  # said "without": that one
+        ("angina", "I20.9"),
+    ],
+)
+def test_a_title_that_rules_a_word_out_does_not_answer_it(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    assert codes(engine, query)[0] == first
+
+
+def test_a_title_ruling_out_a_typed_word_ranks_after_those_that_have_it(
+    engine: SearchEngine,
+) -> None:
+    found = codes(engine, "nausea and vomiting", 10)
+    assert found[0] == "R11.2"
+    assert "R11.11" in found  # "Vomiting without nausea": listed, after the others
+    assert found.index("R11.11") > found.index("R11.0")
+    assert found.index("R11.11") >= 4  # after the anti-nausea shot that has the word too

@@ -34,6 +34,8 @@ _UNSPECIFIED = frozenset(("unspecified", "nos"))
 BEST_HIT = 1.0
 #: What a word stands for, its words all there in another order (see _GroupTest).
 SCATTERED_HIT = 0.8
+#: Taken off a row whose title names a typed word only after "without".
+NEGATED_PENALTY = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ class Text:
     # Worked out once a text (the rows are kept between searches), not once a search:
     unspecified: bool  # a title naming the "unspecified" (default) code (titles only)
     plain: frozenset[str]  # a title's words a person types, not "unspecified", "of", ...
+    negated: frozenset[str]  # a title's words only after "without" ("without angina")
 
     @classmethod
     def of(cls, weight: float, text: str, label: str | None, *, title: bool = False) -> Text:
@@ -82,7 +85,26 @@ class Text:
             dkey,
             title and _is_default(tokens),
             token_set - _DEFAULT_WORDS if title else frozenset(),
+            _negated(tokens) if title else frozenset(),
         )
+
+
+def _negated(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The words a title names only to rule them out: after "without", up to a "with"
+    ("Atherosclerotic heart disease of native coronary artery without angina pectoris")."""
+    if "without" not in tokens:
+        return frozenset()
+    said: set[str] = set()
+    ruled_out: set[str] = set()
+    out = False
+    for t in tokens:
+        if t in ("with", "without"):
+            out = t == "without"
+        elif out:
+            ruled_out.add(t)
+        else:
+            said.add(t)
+    return frozenset(ruled_out - said)
 
 
 @dataclass(slots=True)
@@ -174,6 +196,10 @@ class Scorer:
 
     def __init__(self, groups: list[Group], exact_keys: set[str], weak: list[str]) -> None:
         self.tests = [_GroupTest(g) for g in groups]
+        # Each group's words, to tell a title that rules them out ("without angina")
+        # unless the query itself says "without".
+        self.group_words = [frozenset(w for alt in g.alts for w in alt) for g in groups]
+        self.says_without = any(w in ("without", "wo") for w in weak)
         self.exact_keys = exact_keys
         self.weak = weak
         self.typed = frozenset(w for g in groups for alt in g.alts for w in alt)
@@ -240,6 +266,11 @@ class Scorer:
         if title is not None:
             if self.weak:
                 quality += 0.1 * sum(1 for w in self.weak if w in title.token_set)
+            if title.negated and not self.says_without:
+                # "cad with angina": a title "... without angina pectoris" is not it.
+                quality -= NEGATED_PENALTY * sum(
+                    1 for words in self.group_words if not words.isdisjoint(title.negated)
+                )
             unspecified = title.unspecified
             prefixes = self.prefixes
             for w in title.plain - self.typed:
