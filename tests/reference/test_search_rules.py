@@ -308,3 +308,40 @@ def test_a_title_ruling_out_a_typed_word_ranks_after_those_that_have_it(
     assert "R11.11" in found  # "Vomiting without nausea": listed, after the others
     assert found.index("R11.11") > found.index("R11.0")
     assert found.index("R11.11") >= 4  # after the anti-nausea shot that has the word too
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("knee injection", "20610"),
+        ("cortisone shot in the shoulder", "20610"),
+        ("ultrasound guided knee injection", "20611"),
+        ("wrist injection", "20605"),
+        ("finger joint injection", "20600"),
+        ("trigger point injection", "20552"),
+        ("tpi", "20552"),
+    ],
+)
+def test_joint_and_trigger_point_injections_in_plain_words(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    assert codes(engine, query)[0] == first
+
+
+def test_an_injection_into_a_joint_points_away_from_96372(store: ReferenceStore) -> None:
+    shot = store.get("96372", "CPT")
+    joint = store.get("20610", "CPT")
+    assert shot is not None and joint is not None
+    assert ("20610", "see_also") in {(x.code, x.relation) for x in shot.xrefs}
+    assert ("96372", "see_also") in {(x.code, x.relation) for x in joint.xrefs}
+    assert store.mue("20610") is not None  # the CMS MUE row came with it
+
+
+@pytest.mark.parametrize(("letter", "first"), [("j", 5), ("J", 5), ("g", 3)])
+def test_a_first_letter_lists_the_codes_it_starts(
+    engine: SearchEngine, letter: str, first: int
+) -> None:
+    """A person typing "j" is starting a J code: J codes come before rows that merely have a
+    word starting with j ("joint"). (G0008, G0009 and G0010 are the only curated G codes.)"""
+    found = codes(engine, letter, 5)
+    assert all(c.startswith(letter.upper()) for c in found[:first])

@@ -383,7 +383,16 @@ class SearchEngine:
         whole_ids = {self._curated[n].summary.id for n in whole}
         rows = [self._curated[n].summary for n in whole | starts]
         rows = [s for s in rows if not system or s.system == system]
-        rows.sort(key=lambda s: (s.status != "active", s.id not in whole_ids, s.code))
+        # "j", "g", "z": the start of a code (J0696) before the start of a word ("joint").
+        upper = word.upper()
+        rows.sort(
+            key=lambda s: (
+                s.status != "active",
+                not s.code.startswith(upper),
+                s.id not in whole_ids,
+                s.code,
+            )
+        )
         out = [SearchResult(s, "text") for s in rows[:limit]]
         if len(out) < limit:
             match = _fts_group(g, True)
