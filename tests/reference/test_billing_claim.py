@@ -337,6 +337,18 @@ def test_drug_and_administration_go_together(store: ReferenceStore) -> None:
     assert not {"drug-without-admin", "admin-without-drug"} & rules(both)
 
 
+@pytest.mark.parametrize("site", ["20610", "20605", "20600", "20611", "20552"])
+def test_a_joint_or_trigger_point_injection_gives_the_drug(
+    store: ReferenceStore, site: str
+) -> None:
+    """Kenalog into a knee: 20610 is the drug's administration (no "add 96372"), and no
+    route error, though the drug data lists no intra-articular route."""
+    result = check(store, site, "J3301x4", "M17.11")
+    assert not {"drug-without-admin", "admin-without-drug", "route"} & rules(result)
+    # an aspiration alone gives no drug: no "add the drug" either
+    assert "admin-without-drug" not in rules(check(store, site, "M17.11"))
+
+
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -282,7 +282,10 @@ class _Check(VaccineChecks, DrugChecks, JzJwChecks):
         """A drug line and its administration go together (info: the biller decides)."""
         drugs = [x.code for x in self.drugs]
         admin = [x.code for x in self.lines if x.code in self.drug_admin]
-        if drugs and not admin:
+        # A joint or trigger point injection gives the drug too (no "admin without drug":
+        # an aspiration gives none).
+        site = set(self.rules.get("site_injection", {}).get("codes", ())) & self.codes
+        if drugs and not admin and not site:
             self.add(
                 INFO,
                 "drug-without-admin",
