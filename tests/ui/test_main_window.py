@@ -429,5 +429,6 @@ def test_a_status_message_gets_the_whole_bar_and_the_data_line_comes_back(
 
 def test_the_data_line_does_not_hold_the_window_wide(main_window: MainWindow) -> None:
     label = main_window.data_label
-    assert label.fontMetrics().horizontalAdvance(label.text()) > 400
-    assert main_window.statusBar().minimumSizeHint().width() < 400
+    line = label.fontMetrics().horizontalAdvance(label.text())
+    # The bar can be far narrower than its long line (whatever the font's size).
+    assert main_window.statusBar().minimumSizeHint().width() < line // 2
