@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt
@@ -301,18 +302,15 @@ class ResultsDelegate(QStyledItemDelegate):
         system_width = fm.horizontalAdvance(system)
         if stamps is not None and 0 < system_width <= system_rect.width():
             system_rect.setWidth(system_width)
-            key = ("system", system, system_width, line1.height(), *stamp_key)
-            stamp = stamps.get(key)
-            if stamp is None:
-                stamp = self._stamp(key, system_rect.size(), palette, ratio)
-                draw = QPainter(stamp)
-                try:
-                    draw.setFont(opt.font)
-                    draw.setPen(quiet)
-                    draw.drawText(QRect(QPoint(0, 0), system_rect.size()), align, system)
-                finally:
-                    draw.end()
-            painter.drawPixmap(system_rect.topLeft(), stamp)
+
+            def draw_system(stamp: QPainter, at: QRect) -> None:
+                stamp.setFont(opt.font)
+                stamp.setPen(quiet)
+                stamp.drawText(at, align, system)
+
+            self._stamped(
+                painter, system_rect, ("system", system, *stamp_key), palette, ratio, draw_system
+            )
         else:
             painter.drawText(system_rect, align, system)
         left_limit = x + system_width + 2 * PAD
@@ -337,17 +335,14 @@ class ResultsDelegate(QStyledItemDelegate):
             if stamps is None:
                 self._badge(painter, badge, mark, palette, selected)
             else:
-                key = ("badge", mark, width, line1.height(), *stamp_key)
-                stamp = stamps.get(key)
-                if stamp is None:
-                    stamp = self._stamp(key, badge.size(), palette, ratio)
-                    draw = QPainter(stamp)
-                    try:
-                        draw.setFont(fonts.small)
-                        self._badge(draw, QRect(QPoint(0, 0), badge.size()), mark, palette, False)
-                    finally:
-                        draw.end()
-                painter.drawPixmap(badge.topLeft(), stamp)
+
+                def draw_badge(stamp: QPainter, at: QRect, mark: str = mark) -> None:
+                    stamp.setFont(fonts.small)
+                    self._badge(stamp, at, mark, palette, False)
+
+                self._stamped(
+                    painter, badge, ("badge", mark, *stamp_key), palette, ratio, draw_badge
+                )
             right = badge.left() - PAD
 
         # Line 2: what matched ("chf: "), then the title, elided; a code not active leads
@@ -371,13 +366,33 @@ class ResultsDelegate(QStyledItemDelegate):
         painter.drawText(line2, align, title)
         painter.restore()
 
-    def _stamp(self, key: tuple[Any, ...], size: QSize, palette: QPalette, ratio: float) -> QPixmap:
-        """A new stamp of ``size`` on the view's background, kept under ``key``."""
-        stamp = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
-        stamp.setDevicePixelRatio(ratio)
-        stamp.fill(palette.color(_BASE))  # opaque, as the row it is copied into
-        self.stamps.put(key, stamp)
-        return stamp
+    def _stamped(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        what: tuple[Any, ...],
+        palette: QPalette,
+        ratio: float,
+        draw: Callable[[QPainter, QRect], None],
+    ) -> None:
+        """Copy the stamp of ``what`` (a kind and its word, then the row's palette key,
+        colour group and pixel ratio) at ``rect``'s size into ``rect``. The first time,
+        ``draw`` makes it on the view's background (opaque, as the row it is copied
+        into), at ``ratio``."""
+        size = rect.size()
+        key = (*what, size.width(), size.height())
+        stamp = self.stamps.get(key)
+        if stamp is None:
+            stamp = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
+            stamp.setDevicePixelRatio(ratio)
+            stamp.fill(palette.color(_BASE))
+            drawing = QPainter(stamp)
+            try:
+                draw(drawing, QRect(QPoint(0, 0), size))
+            finally:
+                drawing.end()
+            self.stamps.put(key, stamp)
+        painter.drawPixmap(rect.topLeft(), stamp)
 
     @staticmethod
     def _badge(
