@@ -284,7 +284,7 @@ class _Check(VaccineChecks, DrugChecks, JzJwChecks):
         admin = [x.code for x in self.lines if x.code in self.drug_admin]
         # A joint or trigger point injection gives the drug too (no "admin without drug":
         # an aspiration gives none).
-        site = set(self.rules.get("site_injection", {}).get("codes", ())) & self.codes
+        site = self.site_injection & self.codes
         if drugs and not admin and not site:
             self.add(
                 INFO,

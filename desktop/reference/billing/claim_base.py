@@ -71,6 +71,10 @@ class CheckBase:
         self.drug_admin: dict[str, list[str]] = {
             str(k): [str(r) for r in v] for k, v in self.rules["drug_admin"]["routes"].items()
         }
+        # Joint, bursa and trigger point injections: they give the drug, by no listed route.
+        self.site_injection: frozenset[str] = frozenset(
+            str(c) for c in self.rules.get("site_injection", {}).get("codes", ())
+        )
 
     def add(
         self,
