@@ -345,3 +345,60 @@ def test_a_first_letter_lists_the_codes_it_starts(
     word starting with j ("joint"). (G0008, G0009 and G0010 are the only curated G codes.)"""
     found = codes(engine, letter, 5)
     assert all(c.startswith(letter.upper()) for c in found[:first])
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("vaccine refused", "Z28.21"), ("refused vaccine", "Z28.21"),
+     ("sprained ankle", "S93.409A"), ("vomited", "R11.10")],
+)  # fmt: skip
+def test_an_inflected_word_is_searched_by_its_stem_not_corrected(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    """The word "refused" is in no title; taken as a typo it became "reduced". Its stem begins
+    "refusal", so it is an inflection: searched as that stem, with no "did you mean"."""
+    found = engine.search(query)
+    assert found.corrected is None
+    assert found.results[0].code == first
+
+
+def test_a_typo_one_edit_away_is_still_corrected(engine: SearchEngine) -> None:
+    # "diabetis" ends in "s" and "diabeti" begins "diabetic", but one edit makes "diabetes".
+    found = engine.search("diabetis")
+    assert found.corrected == "diabetes"
+    assert found.results[0].code == "E11.9"
+
+
+def test_a_plural_is_its_singular_not_a_near_word(engine: SearchEngine) -> None:
+    found = engine.search("bleeding gums")
+    assert found.corrected is None  # never "bleeding guns"
+
+
+@pytest.mark.parametrize(
+    ("query", "prefix"),
+    [("wrist sprain", "S63.509"), ("fracture of femur", "M80.05"), ("dog bite", "W54.0XX")],
+)
+def test_an_injury_lists_the_initial_encounter_before_the_sequela(
+    engine: SearchEngine, query: str, prefix: str
+) -> None:
+    """ICD-10-CM's 7th character A (initial encounter, active treatment) is what a person
+    naming an injury means; bm25 put the shorter "..., sequela" title first."""
+    found = [c for c in codes(engine, query, 20) if c.startswith(prefix) and len(c) == 8]
+    assert found, query
+    assert found[0].endswith("A"), found
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["injection in the muscle", "shot in the muscle", "muscle injection", "into the muscle",
+     "shot in the butt", "injection under the skin"],
+)  # fmt: skip
+def test_a_route_in_plain_words_finds_the_injection_code(engine: SearchEngine, query: str) -> None:
+    """The words "in the muscle" are intramuscular, "under the skin" subcutaneous: 96372, not the
+    muscle relaxant orphenadrine or a trigger-point injection."""
+    assert "96372" in codes(engine, query, 2)
+    assert codes(engine, query, 2)[0] not in ("J2360", "20552")
+
+
+def test_a_vein_in_plain_words_is_intravenous(engine: SearchEngine) -> None:
+    assert codes(engine, "injection into the vein", 1) == ["96374"]

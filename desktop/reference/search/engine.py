@@ -48,6 +48,8 @@ _ACT_WORDS = frozenset(
     " and the for per with".split()
 )
 # How many tokenised full-text rows are kept between searches.
+# Endings tried, longest stem first, on a word found nowhere before it is taken as a typo.
+_INFLECTIONS = ("d", "s", "ed", "es", "ly", "ing", "ings")
 ROW_CACHE = 20_000
 # How many curated rows are scored at most (those with the most of the words).
 CURATED_SCORED = 40
@@ -59,6 +61,13 @@ _CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
 class _Curated:
     summary: CodeSummary
     texts: list[Text]
+
+
+def _edits(a: str, b: str) -> int:
+    """Edits between two words (a swap of two letters is one)."""
+    from rapidfuzz.distance import OSA  # loaded already by the correction that asks
+
+    return int(OSA.distance(a, b))
 
 
 class SearchEngine:
@@ -249,13 +258,23 @@ class SearchEngine:
             if w not in parsed.words:
                 continue
             fixed = self._correct(w)
-            if fixed != w:
+            stem = self._stem(w, fixed)
+            if stem is not None:
+                fixed = stem
+            elif fixed != w:
                 changed = True
             typed.append(fixed)
-            alts = [(fixed,)] + [tuple(words_of(m)) for m in self._synonyms.get(fixed, [])]
+            alts = [(fixed,)]
+            literal = 1
+            stands_for = list(self._synonyms.get(fixed, []))
             if len(fixed) > 4 and fixed.endswith("s") and fixed not in self._known:
-                one = fixed[:-1]  # "vaccines" -> "vaccine" and what it stands for
-                alts += [(one,)] + [tuple(words_of(m)) for m in self._synonyms.get(one, [])]
+                # "injections" is "injection" as typed, and what that stands for.
+                one = fixed[:-1]
+                alts.append((one,))
+                literal = 2
+                stands_for += self._synonyms.get(one, [])
+            alts += [tuple(words_of(m)) for m in stands_for]
+            alts += [(b,) for b in self._bases(fixed)]
             prefix = None
             alone = len(parsed.words) == 1  # a first letter or two, still being typed
             last = i >= len(words)
@@ -268,10 +287,54 @@ class SearchEngine:
                 and not fixed.isdigit()
             ):
                 prefix = fixed
-            groups.append(Group((fixed,), _dedupe(alts), prefix))
+            groups.append(Group((fixed,), _dedupe(alts), prefix, literal))
         if not groups and parsed.words:  # only stop words typed: search them as they are
             groups = [Group((w,), [(w,)], None) for w in parsed.words[:4]]
         return groups, (" ".join(typed) if changed else None)
+
+    def _bases(self, w: str) -> list[str]:
+        """The word an inflection comes from, where the data has it: "fractured" is also
+        "fracture", "sprained" "sprain", "swelling" "swell" (titles name the condition)."""
+        if len(w) < 6 or w in self._known or not w.isalpha():
+            return []
+        if w.endswith("ed"):
+            found = [b for b in (w[:-1], w[:-2]) if b in self._vocab_set]
+        elif w.endswith("ing"):
+            found = [b for b in (w[:-3] + "e", w[:-3]) if b in self._vocab_set]
+        else:
+            return []
+        return found[:1]
+
+    def _stem(self, w: str, corrected: str) -> str | None:
+        """A word found nowhere whose stem begins words of the data -> that stem.
+
+        "refused" is in no title, but "refus" begins "refusal": the word is an inflection,
+        not a typo, and is searched as the prefix its stem makes (never "reduced"). A
+        plural whose singular is a word is always that ("gums": "gum", never "guns"); any
+        other ending gives way to a correction one edit away ("diabetis": "diabetes").
+        """
+        if (
+            len(w) < 4
+            or not w.isalpha()
+            or w in self._vocab_set
+            or w in self._synonyms
+            or w in self._known
+            or self._prefix_freq(w) > 0
+        ):
+            return None
+        if w.endswith("s") and not w.endswith(("ss", "is", "us")) and w[:-1] in self._vocab_set:
+            return w[:-1]
+        for suffix in _INFLECTIONS:  # "strained": "strain", a word, never "sprained"
+            stem = w[: -len(suffix)]
+            if w.endswith(suffix) and len(stem) >= 4 and stem in self._vocab_set:
+                return stem
+        if corrected != w and _edits(w, corrected) < 2:
+            return None
+        for suffix in _INFLECTIONS:
+            stem = w[: -len(suffix)]
+            if w.endswith(suffix) and len(stem) >= 5 and self._prefix_freq(stem) > 0:
+                return stem
+        return None
 
     def _correct(self, w: str) -> str:
         """A word found nowhere (not a word, prefix, synonym or term) -> its nearest word."""
@@ -335,6 +398,8 @@ class SearchEngine:
         phrase = term_key(" ".join(g_w for g in groups for g_w in g.words))
         phrase_all = term_key(" ".join(parsed.all_words))
         exact_keys = {k for k in (phrase, phrase_all) if k}
+        # A term typed in the plural is that term ("injections", "shots").
+        exact_keys |= {k[:-1] for k in exact_keys if len(k) > 4 and k.endswith("s")}
         cands: dict[int, Candidate] = {}
         for c in self._curated_candidates(groups, system):
             cands[c.summary.id] = c

@@ -35,7 +35,7 @@ FILLER = frozenset(
     """.split()
 )  # fmt: skip
 # Words that narrow nothing in ICD-10-CM titles: never a required word on their own.
-STOP_WORDS = frozenset("of the and or to by in on due other".split())
+STOP_WORDS = frozenset("of the and or to by in on at from due other".split())
 # Phrases that narrow nothing ("shot of toradol" asks for toradol).
 FILLER_PHRASES = (("shot", "of"), ("a", "shot", "of"), ("injection", "of"))
 # Words that join codes ("96372 and J1885") or narrow nothing next to a code.

@@ -29,6 +29,10 @@ _DEFAULT_WORDS = frozenset(
     "unspecified uncomplicated organism nos site not specified of the and or type".split()
 )
 _UNSPECIFIED = frozenset(("unspecified", "nos"))
+# The words of ICD-10-CM's 7th character "A" (initial encounter, for active treatment):
+# the one a person means who names an injury ("wrist sprain"), so not counted as words
+# the query did not ask for; "subsequent encounter" and "sequela" still are.
+_INITIAL_WORDS = frozenset(("initial", "encounter", "for", "closed"))
 #: The most a group can score on one text: the words as typed (1.0) in a text of weight
 #: 1.0 (no text weighs more).
 BEST_HIT = 1.0
@@ -62,6 +66,7 @@ class Text:
     # Worked out once a text (the rows are kept between searches), not once a search:
     unspecified: bool  # a title naming the "unspecified" (default) code (titles only)
     plain: frozenset[str]  # a title's words a person types, not "unspecified", "of", ...
+    #   (its words only, not two words joined: those would count a long title twice)
     negated: frozenset[str]  # a title's words only after "without" ("without angina")
 
     @classmethod
@@ -84,7 +89,7 @@ class Text:
             f" {key} ",
             dkey,
             title and _is_default(tokens),
-            token_set - _DEFAULT_WORDS if title else frozenset(),
+            frozenset(tokens) - _DEFAULT_WORDS - _INITIAL_WORDS if title else frozenset(),
             _negated(tokens) if title else frozenset(),
         )
 
