@@ -402,3 +402,14 @@ def test_a_route_in_plain_words_finds_the_injection_code(engine: SearchEngine, q
 
 def test_a_vein_in_plain_words_is_intravenous(engine: SearchEngine) -> None:
     assert codes(engine, "injection into the vein", 1) == ["96374"]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("poison ivy", "L23.7"), ("gonorrhea", "A54.9"), ("chlamydia", "A74.9"),
+     ("well woman exam", "Z01.419"), ("covid positive", "U07.1"), ("flu a", "J10.1"),
+     ("influenza b", "J10.1"), ("gonorrhea screening", "Z11.3"), ("std test", "Z11.3"),
+     ("broken arm", "S42.309A")],
+)  # fmt: skip
+def test_lay_names_the_titles_do_not_use(engine: SearchEngine, query: str, first: str) -> None:
+    assert codes(engine, query, 1) == [first]
