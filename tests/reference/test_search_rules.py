@@ -413,3 +413,19 @@ def test_a_vein_in_plain_words_is_intravenous(engine: SearchEngine) -> None:
 )  # fmt: skip
 def test_lay_names_the_titles_do_not_use(engine: SearchEngine, query: str, first: str) -> None:
     assert codes(engine, query, 1) == [first]
+
+
+def test_a_typo_of_a_brand_name_is_corrected_to_the_brand(engine: SearchEngine) -> None:
+    # "Solu-Medrol" is a term, in no title: the correction looks among terms too.
+    found = engine.search("solumedral")
+    assert found.corrected == "solumedrol"
+    assert found.results[0].code in ("J2920", "J2930")
+
+
+def test_two_edits_and_another_first_letter_is_not_a_correction(engine: SearchEngine) -> None:
+    # "epipen" was rewritten to "pipe" and listed "Assault by pipe bomb".
+    found = engine.search("epipen")
+    assert found.corrected is None
+    assert not any("bomb" in r.title.lower() for r in found.results)
+    # Nothing found: the suggestions are words, not code prefixes ("E00").
+    assert found.suggestions and all(not s[:1].isupper() for s in found.suggestions)

@@ -80,6 +80,7 @@ class SearchEngine:
         self._loaded = False
         self._load_lock = threading.Lock()
         self._code_cache: dict[str, bool] = {}
+        self._fixes: list[str] | None = None  # what a typo may become (made on the first)
         # Full-text rows already tokenised (typing meets the same rows key after key).
         self._rows: dict[int, tuple[CodeSummary, tuple[Text, ...], tuple[str, ...]]] = {}
 
@@ -178,7 +179,9 @@ class SearchEngine:
         suggestions: list[str] = []
         if not results:
             corrected = None
-            suggestions = self.suggest(q, key if whole_code else None, system)
+            # A word of letters only ("epipen") is a word, not the start of a code.
+            code_like = whole_code and any(ch.isdigit() for ch in key)
+            suggestions = self.suggest(q, key if code_like else None, system)
         return SearchResponse(query, results, corrected, suggestions)
 
     def suggest(self, q: str, key: str | None, system: str | None = None) -> list[str]:
@@ -351,7 +354,7 @@ class SearchEngine:
         from rapidfuzz import fuzz, process  # only for typos: off the start-up path
         from rapidfuzz.distance import OSA
 
-        near = process.extract(w, self._vocab, scorer=fuzz.ratio, limit=8, score_cutoff=70)
+        near = process.extract(w, self._fix_words(), scorer=fuzz.ratio, limit=8, score_cutoff=70)
         if not near:
             return w
         # Fewest edits (a swap of two letters is one), same first letter, same length,
@@ -364,7 +367,18 @@ class SearchEngine:
                 -self._freq.get(c, 0),
             ),
         )
-        return best if OSA.distance(w, best) <= max(2, len(w) // 4) else w
+        edits = OSA.distance(w, best)
+        if edits > 1 and best[0] != w[0]:
+            return w  # two edits and another first letter: a guess ("epipen": "pipe")
+        return best if edits <= max(2, len(w) // 4) else w
+
+    def _fix_words(self) -> list[str]:
+        """What a typo may be corrected to: the words of the data, and the single-word terms
+        and brand names ("solumedrol" for Solu-Medrol), which are in no title."""
+        if self._fixes is None:
+            extra = {k for k in self._known if k.isalpha() and len(k) >= 4}
+            self._fixes = sorted(self._vocab_set | extra)
+        return self._fixes
 
     def _prefix_freq(self, w: str) -> int:
         lo = bisect.bisect_left(self._vocab, w)
