@@ -232,6 +232,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_search(store: ReferenceStore, args: argparse.Namespace) -> int:
     from desktop.reference.search import SearchEngine
+    from desktop.reference.search.results import modifiers_phrase
 
     resp = SearchEngine(store).search(args.query, limit=args.limit, system=args.system)
     if args.json:
@@ -258,6 +259,7 @@ def _cmd_search(store: ReferenceStore, args: argparse.Namespace) -> int:
                     for r in resp.results
                 ],
                 "suggestions": resp.suggestions,
+                "modifiers_not_in_reference": resp.other_modifiers,
             }
         )
         return EXIT_OK
@@ -265,6 +267,8 @@ def _cmd_search(store: ReferenceStore, args: argparse.Namespace) -> int:
 
     if resp.corrected:
         print(f"Showing results for: {echo(resp.corrected)}")
+    if resp.other_modifiers:
+        print(f"Not in the reference, left out: {modifiers_phrase(resp.other_modifiers)}.")
     if not resp.results:
         hint = f" Did you mean: {', '.join(resp.suggestions)}?" if resp.suggestions else ""
         print(f"No results for '{echo(args.query)}'.{hint}")

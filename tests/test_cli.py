@@ -39,6 +39,18 @@ def test_search_json(reference_db: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert chf["results"][0]["code"] == "I50.9" and chf["results"][0]["matched"] == "chf"
 
 
+def test_a_modifier_not_in_the_reference_is_left_out_and_said(
+    reference_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run_json(capsys, "--db", str(reference_db), "search", "96372-59", "--json")
+    assert [r["code"] for r in out["results"]] == ["96372"]  # "59" searched nothing
+    assert out["modifiers_not_in_reference"] == ["59"]
+    known = run_json(capsys, "--db", str(reference_db), "search", "99213-25", "--json")
+    assert known["modifiers_not_in_reference"] == []
+    assert main(["--db", str(reference_db), "search", "96372 mod xu"]) == 0
+    assert "left out: modifier XU" in capsys.readouterr().out
+
+
 def test_search_system_and_limit(reference_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = run_json(
         capsys, "--db", str(reference_db), "search", "vitamin", "--system", "ICD-10-CM",

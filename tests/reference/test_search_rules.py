@@ -429,3 +429,36 @@ def test_two_edits_and_another_first_letter_is_not_a_correction(engine: SearchEn
     assert not any("bomb" in r.title.lower() for r in found.results)
     # Nothing found: the suggestions are words, not code prefixes ("E00").
     assert found.suggestions and all(not s[:1].isupper() for s in found.suggestions)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("J 3 4 2 0", "J3420"), ("9 6 3 7 2", "96372"), ("z 2 3", "Z23"), ("e 1 1 . 9", "E11.9")],
+)
+def test_a_code_read_out_one_character_at_a_time(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    assert codes(engine, query)[0] == first
+
+
+@pytest.mark.parametrize("query", ["96372-59", "96372 mod 59", "96372-xu", "20610-rt"])
+def test_a_modifier_the_reference_lacks_is_not_a_word_to_search(
+    engine: SearchEngine, query: str
+) -> None:
+    found = engine.search(query)
+    assert [r.code for r in found.results] == [query[:5]]
+    assert found.other_modifiers == [query[-2:].upper()]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("promethazine 25", "J2550"), ("toradol 60", "J1885"), ("methylprednisolone 125", "J2930")],
+)
+def test_a_bare_number_with_a_drug_is_a_dose_not_a_word(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    """The "25" of "promethazine 25" found etanercept, 25 mg first; it now only breaks ties
+    (125 picks the 125 mg methylprednisolone code)."""
+    found = codes(engine, query, 5)
+    assert found[0] == first
+    assert "J1438" not in found

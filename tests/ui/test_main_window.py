@@ -258,6 +258,15 @@ def test_corrected_query_says_so(main_window: MainWindow, qtbot: QtBot) -> None:
     assert "Showing results for “vitamin”" in main_window.notice_label.text()
 
 
+def test_a_modifier_not_in_the_data_is_said_not_searched(
+    main_window: MainWindow, qtbot: QtBot
+) -> None:
+    type_query(qtbot, main_window, "96372-59")
+    assert result_codes(main_window, 5) == ["96372"]
+    assert main_window.notice.isVisible()
+    assert "left out: modifier 59" in main_window.notice_label.text()
+
+
 def test_system_filter_by_keyboard(main_window: MainWindow, qtbot: QtBot) -> None:
     qtbot.keyClick(main_window.search_field, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     type_query(qtbot, main_window, "b12")

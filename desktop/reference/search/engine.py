@@ -182,7 +182,7 @@ class SearchEngine:
             # A word of letters only ("epipen") is a word, not the start of a code.
             code_like = whole_code and any(ch.isdigit() for ch in key)
             suggestions = self.suggest(q, key if code_like else None, system)
-        return SearchResponse(query, results, corrected, suggestions)
+        return SearchResponse(query, results, corrected, suggestions, parsed.other_modifiers)
 
     def suggest(self, q: str, key: str | None, system: str | None = None) -> list[str]:
         """Near matches for a query that found nothing: shorter code prefixes or words."""
@@ -234,6 +234,11 @@ class SearchEngine:
         groups: list[Group] = []
         changed = False
         typed: list[str] = []
+        # A bare number with a drug named ("toradol 60", "promethazine 25") is a dose with
+        # no unit: a tie-break, never a word to match ("25" found etanercept, 25 mg).
+        dose_number = parsed.dose is None and any(
+            w in self._drug_words for w in (*parsed.words, "".join(parsed.words))
+        )
         i = 0
         while i < len(words) and len(groups) < 8:
             took = 0
@@ -259,6 +264,9 @@ class SearchEngine:
             w = words[i]
             i += 1
             if w not in parsed.words:
+                continue
+            if dose_number and w.isdigit() and len(parsed.words) > 1:
+                parsed.weak.append(w)
                 continue
             fixed = self._correct(w)
             stem = self._stem(w, fixed)

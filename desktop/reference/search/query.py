@@ -87,6 +87,7 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)  # the words that matter, lower case
     all_words: list[str] = field(default_factory=list)  # every word left, filler included
     weak: list[str] = field(default_factory=list)  # "with", "without": tie-breakers only
+    other_modifiers: list[str] = field(default_factory=list)  # typed, not in the reference
 
     @property
     def only_codes(self) -> bool:
@@ -142,15 +143,17 @@ def parse_query(  # noqa: C901
     # "1,000 mg" and "2,400,000 units" are one number each.
     low = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), low)
     pieces = [p for p in _PIECE_SPLIT.split(low) if p and p != "-"]
-    # Codes first: a piece or up to three adjacent pieces joined ("j 1885", "z00 00").
+    # Codes first: a piece or up to three adjacent pieces joined ("j 1885", "z00 00"), or
+    # up to seven single characters ("J 3 4 2 0", read out one by one).
     rest: list[str] = []
     i = 0
     after_code = False
+    modifier_at: set[int] = set()  # pieces that followed a code's dash ("96372-59")
     while i < len(pieces):
         found = False
-        for n in (3, 2, 1):
+        for n in (7, 6, 5, 4, 3, 2, 1):
             chunk = pieces[i : i + n]
-            if len(chunk) < n:
+            if len(chunk) < n or (n > 3 and any(len(c) != 1 for c in chunk)):
                 continue
             parts = [p for c in chunk for p in c.split("-") if p]
             key = "".join(parts).upper().strip(".").replace(".", "")
@@ -172,7 +175,9 @@ def parse_query(  # noqa: C901
                 hkey = head.upper().replace(".", "")
                 if code_shaped(hkey) and is_code(hkey):
                     out.codes.append(hkey)
-                    pieces[i : i + 1] = [head, *[t for t in tail.split("-") if t]]
+                    tails = [t for t in tail.split("-") if t]
+                    pieces[i : i + 1] = [head, *tails]
+                    modifier_at |= set(range(i + 1, i + 1 + len(tails)))
                     i += 1
                     found = after_code = True
                     break
@@ -205,6 +210,13 @@ def parse_query(  # noqa: C901
                 i += 2
                 continue
             if piece in _MODIFIER_WORDS or piece in _JOINERS:
+                i += 1
+                continue
+            named = i in modifier_at or (i > 0 and pieces[i - 1] in _MODIFIER_WORDS)
+            if named and len(piece) == 2 and piece.isalnum():
+                # A modifier the reference does not hold ("96372-59", "mod xu"): not a word
+                # to search for ("59" found "Blood alcohol level of 40-59 mg").
+                out.other_modifiers.append(piece.upper())
                 i += 1
                 continue
         rest.append(piece)

@@ -40,6 +40,9 @@ class SearchResponse:
     results: list[SearchResult]
     corrected: str | None = None  # the words actually searched, when a typo was fixed
     suggestions: list[str] = field(default_factory=list)  # near matches when nothing matched
+    # Modifiers typed after a code that the reference does not hold ("96372-59"): left out
+    # of the search, and said so.
+    other_modifiers: list[str] = field(default_factory=list)
 
 
 def with_dose(store: ReferenceStore, results: list[SearchResult], dose: Dose) -> list[SearchResult]:
@@ -69,3 +72,8 @@ def with_dose(store: ReferenceStore, results: list[SearchResult], dose: Dose) ->
         out.append(SearchResult(r.summary, r.match, r.matched, Dose(dose.amount, dose.unit, n)))
     # A dose asks for a drug: drugs the dose fits first, keeping their order.
     return sorted(out, key=lambda r: 0 if r.dose is not None and r.dose.units else 1)
+
+
+def modifiers_phrase(modifiers: list[str]) -> str:
+    """ "modifier 59" or "modifiers 59, XU": the words the CLI and the window show."""
+    return ("modifier " if len(modifiers) == 1 else "modifiers ") + ", ".join(modifiers)

@@ -22,7 +22,7 @@ def answer_words(response: SearchResponse, count: int, notice: str, near: list[s
     if not count:
         return f"{notice} {', '.join(near)}".strip()
     found = f"{count} result{'' if count == 1 else 's'}"
-    return f"{notice} {found}" if response.corrected else found
+    return f"{notice} {found}" if response.corrected or response.other_modifiers else found
 
 
 def offer_resume(window: MainWindow) -> bool:

@@ -239,6 +239,14 @@ class SearchPanel(QWidget):
             )
             self.set_suggestions([])
             self.notice.show()
+        elif response.results and response.other_modifiers:
+            from desktop.reference.search.results import modifiers_phrase
+
+            self.notice_label.setText(
+                f"Not in QuickRef's data, left out: {modifiers_phrase(response.other_modifiers)}."
+            )
+            self.set_suggestions([])
+            self.notice.show()
         elif not response.results:
             suggestions = response.suggestions[:MAX_SUGGESTIONS]
             where = "" if system is None else f" in {system}"
