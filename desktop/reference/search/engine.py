@@ -47,9 +47,9 @@ _ACT_WORDS = frozenset(
     "shot shots injection inj dose oil depot ped modifier wasted waste discarded zero"
     " and the for per with".split()
 )
-# How many tokenised full-text rows are kept between searches.
 # Endings tried, longest stem first, on a word found nowhere before it is taken as a typo.
 _INFLECTIONS = ("d", "s", "ed", "es", "ly", "ing", "ings")
+# How many tokenised full-text rows are kept between searches.
 ROW_CACHE = 20_000
 # How many curated rows are scored at most (those with the most of the words).
 CURATED_SCORED = 40
