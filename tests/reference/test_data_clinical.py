@@ -262,7 +262,7 @@ def test_0174a_is_the_pfizer_bivalent_booster(store: ReferenceStore) -> None:
 
 
 def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> None:
-    allowed = {"hcpcs-cms-derived-2020", "hcpcs-secondary-2024", "cms-jw-jz"}
+    allowed = {"hcpcs-cms-derived-2020", "hcpcs-secondary-2024", "cms-jw-jz", "hcpcs-j1720"}
     rows = store.query("SELECT code, source_id FROM codes WHERE system = 'HCPCS' AND curated = 1")
     assert len(rows) > 90
     by_source: dict[str, set[str]] = {}
@@ -270,6 +270,7 @@ def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> Non
         assert source in allowed, (code, source)
         by_source.setdefault(source, set()).add(code)
     assert {"J1010", "J1020", "J1030", "J1040", "J2426"} == by_source["hcpcs-secondary-2024"]
+    assert {"J1720"} == by_source["hcpcs-j1720"]  # one code page, named as such
     assert "cms-hcpcs-2026" not in {s.id for s in store.sources()}  # never opened
     review = (Path(__file__).parents[2] / "resources" / "data" / "REVIEW.md").read_text("utf-8")
     assert "hcpcs-cms-derived-2020" in review

@@ -462,3 +462,10 @@ def test_a_bare_number_with_a_drug_is_a_dose_not_a_word(
     found = codes(engine, query, 5)
     assert found[0] == first
     assert "J1438" not in found
+
+
+def test_solu_cortef_is_hydrocortisone_not_solu_medrol(engine: SearchEngine) -> None:
+    # "solu cortef" listed Solu-Medrol (methylprednisolone) first: another drug.
+    assert codes(engine, "solu cortef", 1) == ["J1720"]
+    first = engine.search("hydrocortisone 250 mg").results[0]
+    assert first.code == "J1720" and first.dose is not None and first.dose.units == 3
