@@ -164,7 +164,9 @@ class SearchEngine:
         for k in parsed.codes:
             for s in self.store.find(k, system):
                 add(s, "exact")
-        if whole_code and any(ch.isdigit() for ch in key) and len(parsed.codes) <= 1:
+        # A code with a digit may be a code's start ("j34"); letters only ("epipen") are a word.
+        code_like = whole_code and any(ch.isdigit() for ch in key)
+        if code_like and len(parsed.codes) <= 1:
             for s in self._code_prefix(key, system, limit + len(out)):
                 add(s, "prefix")
         corrected = None
@@ -179,8 +181,6 @@ class SearchEngine:
         suggestions: list[str] = []
         if not results:
             corrected = None
-            # A word of letters only ("epipen") is a word, not the start of a code.
-            code_like = whole_code and any(ch.isdigit() for ch in key)
             suggestions = self.suggest(q, key if code_like else None, system)
         return SearchResponse(query, results, corrected, suggestions, parsed.other_modifiers)
 
@@ -324,40 +324,29 @@ class SearchEngine:
         plural whose singular is a word is always that ("gums": "gum", never "guns"); any
         other ending gives way to a correction one edit away ("diabetis": "diabetes").
         """
-        if (
-            len(w) < 4
-            or not w.isalpha()
-            or w in self._vocab_set
-            or w in self._synonyms
-            or w in self._known
-            or self._prefix_freq(w) > 0
-        ):
+        if len(w) < 4 or not w.isalpha() or self._found(w):
             return None
         if w.endswith("s") and not w.endswith(("ss", "is", "us")) and w[:-1] in self._vocab_set:
             return w[:-1]
-        for suffix in _INFLECTIONS:  # "strained": "strain", a word, never "sprained"
-            stem = w[: -len(suffix)]
-            if w.endswith(suffix) and len(stem) >= 4 and stem in self._vocab_set:
-                return stem
-        if corrected != w and _edits(w, corrected) < 2:
-            return None
-        for suffix in _INFLECTIONS:
-            stem = w[: -len(suffix)]
-            if w.endswith(suffix) and len(stem) >= 5 and self._prefix_freq(stem) > 0:
-                return stem
-        return None
+        stems = [w[: -len(x)] for x in _INFLECTIONS if w.endswith(x)]
+        # "strained": "strain", a word, never "sprained".
+        word = next((t for t in stems if len(t) >= 4 and t in self._vocab_set), None)
+        if word is not None or (corrected != w and _edits(w, corrected) < 2):
+            return word
+        return next((t for t in stems if len(t) >= 5 and self._prefix_freq(t) > 0), None)
 
-    def _correct(self, w: str) -> str:
-        """A word found nowhere (not a word, prefix, synonym or term) -> its nearest word."""
-        if (
-            len(w) < 4
-            or not w.isalpha()
-            or not w.isascii()
-            or w in self._vocab_set
+    def _found(self, w: str) -> bool:
+        """The word as typed is in the data: a word, a prefix of one, a synonym or a term."""
+        return (
+            w in self._vocab_set
             or w in self._synonyms
             or w in self._known
             or self._prefix_freq(w) > 0
-        ):
+        )
+
+    def _correct(self, w: str) -> str:
+        """A word found nowhere (not a word, prefix, synonym or term) -> its nearest word."""
+        if len(w) < 4 or not w.isalpha() or not w.isascii() or self._found(w):
             return w
         from rapidfuzz import fuzz, process  # only for typos: off the start-up path
         from rapidfuzz.distance import OSA
