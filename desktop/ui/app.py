@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -105,6 +105,7 @@ def startup_error_text(exc: Exception) -> tuple[str, str, str]:
 def startup_error_box(exc: Exception, parent: QWidget | None = None) -> QMessageBox:
     """The critical message box for a failed start (not shown: call ``exec()``)."""
     title, text, informative = startup_error_text(exc)
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(parent)

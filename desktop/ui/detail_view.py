@@ -14,12 +14,19 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from desktop.reference.store import ChecklistTemplate, CodeRecord, CodeSummary, CrossRef, Mue
 from desktop.ui import colours, detail_accessible
+from desktop.ui.qt_values import (
+    KEY_L,
+    STRONG_FOCUS,
+    TEXT_BROWSER_INTERACTION,
+    TEXT_SELECTABLE_BY_KEYBOARD,
+    set_enum_property,
+)
 
 if TYPE_CHECKING:  # QUrl and QTextCursor load when a link is used, not at start
     from PySide6.QtCore import QUrl
@@ -349,13 +356,14 @@ class DetailView(QTextBrowser):
     code_activated = Signal(str, str)  # system, code
     checklist_activated = Signal(str)  # template id
 
-    NEXT_LINK_KEY = Qt.Key.Key_L
+    NEXT_LINK_KEY = KEY_L  # Qt.Key.Key_L
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         detail_accessible.install()
         self.accessible_tree = detail_accessible.DetailTree(self, _describe_href)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Before the first frame: no Qt enum objects (desktop.ui.qt_values).
+        set_enum_property(self, "focusPolicy", STRONG_FOCUS)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setObjectName("detail")
@@ -364,9 +372,8 @@ class DetailView(QTextBrowser):
             "The open code. L and Shift+L: next and previous link; Enter: open the link; "
             "Tab: leave the pane."
         )
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextBrowserInteraction
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        set_enum_property(
+            self, "textInteractionFlags", TEXT_BROWSER_INTERACTION | TEXT_SELECTABLE_BY_KEYBOARD
         )
         self.anchorClicked.connect(self._on_anchor)
         self._shown: (
@@ -465,6 +472,8 @@ class DetailView(QTextBrowser):
         self.accessible_tree.announce_focus(span)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        from PySide6.QtCore import Qt
+
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if event.key() == self.NEXT_LINK_KEY and mods in (
             Qt.KeyboardModifier.NoModifier,

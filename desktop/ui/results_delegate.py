@@ -20,22 +20,23 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QWidget
 
 from desktop.ui import colours
+from desktop.ui.qt_values import ALIGN_CENTER, ALIGN_LEFT, ALIGN_VCENTER
 from desktop.ui.results_model import ResultRow, ResultsModel
 
-if TYPE_CHECKING:  # QStyle's enums take ~13 ms to make: not before the first row is drawn
+if TYPE_CHECKING:  # QStyle's enums take ~13 ms to make, Qt's 30-45: not before a row is drawn
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 _Index = QModelIndex | QPersistentModelIndex
 PAD = 6
-# Made once: Qt flag arithmetic in Python costs a few microseconds a row and paint.
-_LEFT = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-_CENTER = int(Qt.AlignmentFlag.AlignCenter)
-_ELIDE = Qt.TextElideMode.ElideRight
+# Plain ints: Qt flag arithmetic in Python costs a few microseconds a row and paint.
+_LEFT = ALIGN_VCENTER | ALIGN_LEFT
+_CENTER = ALIGN_CENTER
 _BASE = QPalette.ColorRole.Base
 
 
@@ -49,6 +50,14 @@ def _style() -> tuple[QStyle.PrimitiveElement, QStyle.StateFlag, QStyle.StateFla
         QStyle.StateFlag.State_Selected,
         QStyle.StateFlag.State_MouseOver,
     )
+
+
+@functools.cache
+def _strokes() -> tuple[Qt.TextElideMode, Qt.PenStyle, Qt.BrushStyle]:
+    """Eliding on the right, no pen, no brush (made when a row is first drawn)."""
+    from PySide6.QtCore import Qt
+
+    return Qt.TextElideMode.ElideRight, Qt.PenStyle.NoPen, Qt.BrushStyle.NoBrush
 
 
 #: Kept row pictures, in bytes (about 60 rows of a 500 px wide list at 100 %).
@@ -351,7 +360,7 @@ class ResultsDelegate(QStyledItemDelegate):
         painter.setFont(opt.font)
         matched = row.matched
         if matched:
-            lead = fm.elidedText(f"{matched}: ", _ELIDE, line2.width() // 2)
+            lead = fm.elidedText(f"{matched}: ", _strokes()[0], line2.width() // 2)
             painter.setPen(quiet)
             painter.drawText(line2, align, lead)
             line2.setLeft(line2.left() + fm.horizontalAdvance(lead))
@@ -360,7 +369,7 @@ class ResultsDelegate(QStyledItemDelegate):
         painter.setPen(text)
         title = fm.elidedText(
             row.shown_title,
-            _ELIDE,
+            _strokes()[0],
             line2.width(),
         )
         painter.drawText(line2, align, title)
@@ -400,22 +409,23 @@ class ResultsDelegate(QStyledItemDelegate):
     ) -> None:
         """A word in a rounded frame; deleted / not-for-new-use codes get a solid one."""
         center = _CENTER
+        _, no_pen, no_brush = _strokes()
         warn = mark not in ("billable", "not billable", "pinned", "modifier")
         if selected:
             painter.setPen(colours.selected(palette)[0])
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setBrush(no_brush)
             painter.drawRoundedRect(rect.adjusted(0, 0, -1, -1), 4, 4)
             painter.drawText(rect, center, mark)
             return
         if warn:
             fg, bg = colours.warning(palette)
-            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setPen(no_pen)
             painter.setBrush(bg)
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(fg)
         else:
             pair = colours.link if mark in ("billable", "pinned") else colours.quiet
             painter.setPen(pair(palette)[0])
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setBrush(no_brush)
             painter.drawRoundedRect(rect.adjusted(0, 0, -1, -1), 4, 4)
         painter.drawText(rect, center, mark)

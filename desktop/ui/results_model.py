@@ -19,12 +19,12 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    Qt,
 )
 
 from desktop.records.home import SECTION_PINNED as SECTION_PINNED
 from desktop.records.home import SECTION_RECENT as SECTION_RECENT
 from desktop.reference.store import CodeSummary
+from desktop.ui.qt_values import ACCESSIBLE_TEXT_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE, USER_ROLE
 
 if TYPE_CHECKING:  # the search is loaded after the first paint
     from desktop.reference.search import SearchResult
@@ -32,26 +32,24 @@ if TYPE_CHECKING:  # the search is loaded after the first paint
 _Index = QModelIndex | QPersistentModelIndex
 
 SECTION_RESULTS = ""
-_ROW_FLAGS = (
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-)
 
 
 class Role(IntEnum):
-    """Custom data roles (``Qt.ItemDataRole.UserRole`` and up)."""
+    """Custom data roles (``Qt.ItemDataRole.UserRole`` and up; plain ints, see
+    :mod:`desktop.ui.qt_values`)."""
 
-    CODE = Qt.ItemDataRole.UserRole + 1
-    SYSTEM = Qt.ItemDataRole.UserRole + 2
-    TITLE = Qt.ItemDataRole.UserRole + 3
-    BILLABLE = Qt.ItemDataRole.UserRole + 4  # True, False or None (not applicable)
-    STATUS = Qt.ItemDataRole.UserRole + 5  # active | deleted | not_for_new_use | ...
-    CODE_ID = Qt.ItemDataRole.UserRole + 6
-    SECTION = Qt.ItemDataRole.UserRole + 7  # "" for search results, else a heading
-    PINNED = Qt.ItemDataRole.UserRole + 8
-    MARKS = Qt.ItemDataRole.UserRole + 9  # list[str]: the visible marks, as words
-    SHOWN_TITLE = Qt.ItemDataRole.UserRole + 10  # the title as painted (status first)
-    MATCHED = Qt.ItemDataRole.UserRole + 11  # the term or abbreviation that matched, or ""
-    DOSE = Qt.ItemDataRole.UserRole + 12  # a typed dose and its billing units, or ""
+    CODE = USER_ROLE + 1
+    SYSTEM = USER_ROLE + 2
+    TITLE = USER_ROLE + 3
+    BILLABLE = USER_ROLE + 4  # True, False or None (not applicable)
+    STATUS = USER_ROLE + 5  # active | deleted | not_for_new_use | ...
+    CODE_ID = USER_ROLE + 6
+    SECTION = USER_ROLE + 7  # "" for search results, else a heading
+    PINNED = USER_ROLE + 8
+    MARKS = USER_ROLE + 9  # list[str]: the visible marks, as words
+    SHOWN_TITLE = USER_ROLE + 10  # the title as painted (status first)
+    MATCHED = USER_ROLE + 11  # the term or abbreviation that matched, or ""
+    DOSE = USER_ROLE + 12  # a typed dose and its billing units, or ""
 
 
 class ResultRow(NamedTuple):
@@ -130,14 +128,14 @@ class ResultsModel(QAbstractListModel):
 
     # Qt's data(): one branch per item role.
     def data(  # noqa: C901
-        self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole
+        self, index: _Index, role: int = DISPLAY_ROLE
     ) -> Any:
         if not index.isValid() or index.row() >= len(self._rows) or index.column() != 0:
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return f"{row.code}  {row.system}  {row.shown_title}"
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (TOOLTIP_ROLE, ACCESSIBLE_TEXT_ROLE):
             marks = ", ".join(row.marks)
             text = f"{row.code} ({row.system}, {marks}): {row.title}"
             if row.matched:
@@ -171,10 +169,8 @@ class ResultsModel(QAbstractListModel):
             return row.dose
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return _ROW_FLAGS
+    # flags(): QAbstractListModel's own (enabled, selectable, never has children; none
+    # for an invalid index), which is what every row is; also no Python call a row.
 
     def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())

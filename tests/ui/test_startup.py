@@ -86,6 +86,54 @@ def test_first_paint_imports_none_of_the_deferred_modules(
     assert early == []
 
 
+QT_PROBE = """
+import sys
+import PySide6.QtCore as core
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+from desktop.ui.app import open_window, show_window
+app, win = open_window(sys.argv[1])
+seen = []
+
+def report():  # the frame is done; the work queued for after it has not run yet
+    seen.append("built" if "Qt" in core.__dict__ else "unbuilt")
+
+class Spy(QObject):
+    def eventFilter(self, obj, event):
+        if not seen and event.type() == QEvent.Type.Paint and obj is win:
+            QTimer.singleShot(0, report)
+            QTimer.singleShot(0, lambda: QTimer.singleShot(500, app.quit))
+        return False
+
+spy = Spy()
+win.installEventFilter(spy)
+QTimer.singleShot(10_000, app.quit)
+show_window(win, None, print)
+app.exec()
+after = "built" if "Qt" in core.__dict__ else "unbuilt"
+print(seen[0] if seen else "no paint", after)
+"""
+
+
+def test_the_first_frame_leaves_the_qt_namespace_unbuilt(
+    reference_db: Path, user_dir: Path
+) -> None:
+    """Building the ``Qt`` namespace's enums costs 30-45 ms (desktop.ui.qt_values):
+    nothing on the way to the first frame (of a first start: no pins or recents yet)
+    touches it; it is built just after the frame, before a key needs it."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-c", QT_PROBE, str(reference_db)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["unbuilt", "built"]
+
+
 def test_ui_uses_plain_imports_only() -> None:
     """No importlib in ui/: a lazy import is a plain import inside the function."""
     ui = ROOT / "desktop" / "ui"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.accessible import announce
 from desktop.ui.main_window.actions import MENUS, SYSTEMS_MENU, TOOLBAR, Act
+from desktop.ui.qt_values import TOOL_BUTTON_TEXT_ONLY, set_enum_property
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -43,7 +44,8 @@ def install_menus(
     toolbar.setObjectName("mainToolbar")
     toolbar.setAccessibleName("Main toolbar")
     toolbar.setMovable(False)
-    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    # Before the first frame: no Qt enum objects (desktop.ui.qt_values).
+    set_enum_property(toolbar, "toolButtonStyle", TOOL_BUTTON_TEXT_ONLY)
     for act in TOOLBAR:
         if act is None:
             toolbar.addSeparator()
@@ -52,7 +54,7 @@ def install_menus(
         widget = toolbar.widgetForAction(actions[act])
         if widget is not None:
             widget.setAccessibleName(actions[act].text().replace("&", ""))
-    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+    window.addToolBar(toolbar)  # Qt.ToolBarArea.TopToolBarArea
     return toolbar
 
 
@@ -84,6 +86,8 @@ def results_menu(window: MainWindow, pos: QPoint) -> None:
     open_action = menu.addAction("&Open")
     open_action.triggered.connect(lambda: window.open_index(index))
     menu.addActions([window.act_copy, window.act_copy_title, window.act_pin])
+    from PySide6.QtCore import Qt
+
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     menu.popup(view.viewport().mapToGlobal(pos))
 

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
-MOVE_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
+# Qt (its namespace's enums) is imported where a key or button is looked at: events
+# before the first frame pass through this filter too (desktop.ui.qt_values).
+
+
+def move_keys() -> tuple[int, ...]:
+    """Down, Up, PageDown, PageUp: the keys that move from the search into the list."""
+    from PySide6.QtCore import Qt
+
+    return (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 
 
 class WindowKeys(QObject):
@@ -38,6 +46,8 @@ class WindowKeys(QObject):
         w = self._window
         kind = event.type()
         if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            from PySide6.QtCore import Qt
+
             if event.button() == Qt.MouseButton.BackButton:
                 w.back()
                 return True
@@ -54,9 +64,11 @@ class WindowKeys(QObject):
             kind == QEvent.Type.KeyPress
             and watched is w.search_field
             and isinstance(event, QKeyEvent)
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and event.key() in MOVE_KEYS
+            and not event.modifiers()
+            and event.key() in move_keys()
         ):
+            from PySide6.QtCore import Qt
+
             w.enter_results(Qt.Key(event.key()))
             return True
         elif (
@@ -72,6 +84,8 @@ class WindowKeys(QObject):
 
 def is_typing(event: QKeyEvent) -> bool:
     """A printable character typed without Ctrl, Alt or Meta (not Space: it selects)."""
+    from PySide6.QtCore import Qt
+
     blocked = (
         Qt.KeyboardModifier.ControlModifier
         | Qt.KeyboardModifier.AltModifier

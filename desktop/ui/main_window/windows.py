@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-
 from desktop.records.store import UserDataError
 
 if TYPE_CHECKING:
@@ -41,6 +39,8 @@ def offer_resume(window: MainWindow) -> bool:
 
 
 def show_history(window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+
     from desktop.ui.history_dialog import HistoryDialog
 
     dialog = HistoryDialog(window.user, window)
@@ -49,6 +49,8 @@ def show_history(window: MainWindow) -> None:
 
 
 def show_settings(window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+
     from desktop.ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(window)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,10 +27,19 @@ from desktop.reference.keys import SYSTEMS, clean_query
 from desktop.ui import colours
 from desktop.ui.accessible import make_radio
 from desktop.ui.first_paint import after_first_paint
+from desktop.ui.qt_values import (
+    CUSTOM_CONTEXT_MENU,
+    SCROLL_BAR_ALWAYS_OFF,
+    STRONG_FOCUS,
+    TOOL_BUTTON_TEXT_ONLY,
+    set_enum_property,
+)
 from desktop.ui.results_delegate import ResultsDelegate
 from desktop.ui.results_model import ResultRow, ResultsModel, Role
 
 if TYPE_CHECKING:  # the search is loaded after the first paint
+    from PySide6.QtCore import Qt
+
     from desktop.reference.search import SearchResponse
 
 MAX_SUGGESTIONS = 5
@@ -50,7 +59,7 @@ def _mark_chip(button: QToolButton, checked: bool, palette: QPalette) -> None:
     font.setBold(checked)
     font.setUnderline(checked)
     button.setFont(font)
-    chip = QPalette(palette)
+    chip = palette.__copy__()  # QPalette(palette)'s overloads would build Qt's enums
     if checked:
         # The selection pair made readable (Qt's white on its selection blue is 3.6:1).
         fore, back = colours.selected(palette)
@@ -94,7 +103,8 @@ class SearchPanel(QWidget):
             action.setText(label)
             action.setCheckable(True)
             action.setData(system)
-            action.setShortcut(QKeySequence(f"Ctrl+{i}"))
+            # A list: setShortcut()'s overloads would make PySide build Qt's enums.
+            action.setShortcuts([QKeySequence(f"Ctrl+{i}")])
             action.setChecked(system is None)
             what = "all code systems" if system is None else f"{system} codes only"
             action.setToolTip(f"Show {what} (Ctrl+{i})")
@@ -103,8 +113,9 @@ class SearchPanel(QWidget):
             button.setObjectName("systemChip")
             button.setDefaultAction(action)
             button.setAccessibleName(f"Show {what}")
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            # Before the first frame: no Qt enum objects (desktop.ui.qt_values).
+            set_enum_property(button, "toolButtonStyle", TOOL_BUTTON_TEXT_ONLY)
+            set_enum_property(button, "focusPolicy", STRONG_FOCUS)
             button.setAutoRaise(False)
             make_radio(button)  # one of four, only one on: read as a radio group
             chips.addWidget(button)
@@ -145,8 +156,8 @@ class SearchPanel(QWidget):
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # Rows elide their title to the width they get: no sideways scrolling.
-        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        set_enum_property(self.results_view, "horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
+        set_enum_property(self.results_view, "contextMenuPolicy", CUSTOM_CONTEXT_MENU)
         self.results_view.setAccessibleName("Results")
         self.results_view.setAccessibleDescription(
             "Codes found; pinned and recent codes when the search is empty"
@@ -298,6 +309,8 @@ class SearchPanel(QWidget):
 
     def move_in_results(self, key: Qt.Key) -> None:
         """Up/Down/PageUp/PageDown from the search field move the current row."""
+        from PySide6.QtCore import Qt
+
         count = self.results_model.rowCount()
         if not count:
             return
