@@ -18,6 +18,10 @@ inputs). Both are timed in the same run, interleaved, so machine load hits both 
   warm runs follow a run of the same binary. Target: within 1.5 times the floor.
 - Peak memory (VmHWM) after start and after 50 searches typed into the window.
   Target: under 120 MB.
+- ``--home``: also QuickRef started with pins and recent codes (as a workstation in use
+  starts: the first frame then paints the home list's rows, and the row drawing needs
+  QStyle's and Qt's enums before that frame). Printed beside the first start; the
+  target is checked on the first start.
 
 Offscreen platform by default; ``--xcb`` re-runs this under ``xvfb-run`` with the real
 X11 platform. Figures are printed, not asserted: the machines are shared.
@@ -131,8 +135,73 @@ def probe(exe: Path, args: list[str], data_dir: Path) -> tuple[float, dict[str, 
     return paint, figures
 
 
+HOME_PINS = (("HCPCS", "J3420"), ("CPT", "96372"), ("HCPCS", "J1885"))
+HOME_RECENTS = (
+    ("ICD-10-CM", "E53.8"), ("CPT", "90471"), ("HCPCS", "J0696"), ("ICD-10-CM", "Z23"),
+    ("CPT", "96374"), ("HCPCS", "J1100"), ("ICD-10-CM", "I10"), ("CPT", "99211"),
+)  # fmt: skip
+
+
+def seed_home(data_dir: Path) -> None:
+    """Pins and recent codes in the user database the bench's run created there."""
+    sys.path.insert(0, str(ROOT))
+    from desktop.records.store import UserStore
+
+    with UserStore(data_dir / "user.sqlite") as user:
+        for system, code in HOME_PINS:
+            user.pin(system, code)
+        for system, code in HOME_RECENTS:
+            user.add_recent(system, code)
+
+
 def mb(n: float) -> str:
     return f"{n / 1e6:7.1f} MB"
+
+
+def launch_figures(runs_n: int, cold_n: int, home: bool) -> dict[str, dict[str, int]]:
+    """Time launch to first paint (printed); return each program's memory figures."""
+    can_drop = drop_caches()
+    with tempfile.TemporaryDirectory(prefix="quickref-bench-") as tmp:
+        data = Path(tmp)
+        runs = {
+            "app": (APP, ["--self-test"]),
+            "floor": (FLOOR, []),
+        }
+        if home:
+            runs["home"] = (APP, ["--self-test"])
+        for name, (exe, extra) in runs.items():  # warm-up, creates the user database
+            probe(exe, extra, data / name)
+        if home:
+            seed_home(data / "home")
+        cold: dict[str, list[float]] = {name: [] for name in runs}
+        warm: dict[str, list[float]] = {name: [] for name in runs}
+        rss: dict[str, dict[str, int]] = {}
+        if can_drop:
+            for _ in range(cold_n):
+                for name, (exe, extra) in runs.items():
+                    drop_caches()
+                    cold[name].append(probe(exe, extra, data / name)[0])
+        for _ in range(runs_n):
+            for name, (exe, extra) in runs.items():
+                seconds, figures = probe(exe, extra, data / name)
+                warm[name].append(seconds)
+                rss[name] = figures
+    for label, table in (("cold", cold), ("warm", warm)):
+        if not table["app"]:
+            print(f"{label}: not measured (dropping the page cache needs root)")
+            continue
+        a, f = statistics.median(table["app"]), statistics.median(table["floor"])
+        print(
+            f"{label}: QuickRef {a * 1000:6.0f} ms   floor {f * 1000:6.0f} ms   "
+            f"ratio {a / f:.2f} (target <= {PAINT_TARGET}; median of {len(table['app'])})"
+        )
+        if table.get("home"):
+            h = statistics.median(table["home"])
+            print(
+                f"{label}: with pins and recents {h * 1000:6.0f} ms   ratio {h / f:.2f} "
+                "(the home list's rows in the first frame)"
+            )
+    return rss
 
 
 def main(argv: list[str]) -> int:
@@ -140,6 +209,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=5, help="warm runs of each (default 5)")
     parser.add_argument("--cold-runs", type=int, default=3, help="cold runs of each")
     parser.add_argument("--xcb", action="store_true", help="time under xvfb-run on xcb")
+    parser.add_argument(
+        "--home", action="store_true", help="also time a start with pins and recent codes"
+    )
     args = parser.parse_args(argv)
 
     if args.xcb and os.environ.get("QT_QPA_PLATFORM") != "xcb":
@@ -169,37 +241,7 @@ def main(argv: list[str]) -> int:
 
     platform = os.environ.get("QT_QPA_PLATFORM", "offscreen")
     print(f"\n== Launch to first paint ({platform} platform)")
-    can_drop = drop_caches()
-    with tempfile.TemporaryDirectory(prefix="quickref-bench-") as tmp:
-        data = Path(tmp)
-        runs = {
-            "app": (APP, ["--self-test"]),
-            "floor": (FLOOR, []),
-        }
-        for name, (exe, extra) in runs.items():  # warm-up, creates the user database
-            probe(exe, extra, data / name)
-        cold: dict[str, list[float]] = {"app": [], "floor": []}
-        warm: dict[str, list[float]] = {"app": [], "floor": []}
-        rss: dict[str, dict[str, int]] = {}
-        if can_drop:
-            for _ in range(args.cold_runs):
-                for name, (exe, extra) in runs.items():
-                    drop_caches()
-                    cold[name].append(probe(exe, extra, data / name)[0])
-        for _ in range(args.runs):
-            for name, (exe, extra) in runs.items():
-                seconds, figures = probe(exe, extra, data / name)
-                warm[name].append(seconds)
-                rss[name] = figures
-    for label, table in (("cold", cold), ("warm", warm)):
-        if not table["app"]:
-            print(f"{label}: not measured (dropping the page cache needs root)")
-            continue
-        a, f = statistics.median(table["app"]), statistics.median(table["floor"])
-        print(
-            f"{label}: QuickRef {a * 1000:6.0f} ms   floor {f * 1000:6.0f} ms   "
-            f"ratio {a / f:.2f} (target <= {PAINT_TARGET}; median of {len(table['app'])})"
-        )
+    rss = launch_figures(args.runs, args.cold_runs, args.home)
 
     print("\n== Peak memory (VmHWM)")
     app_rss, floor_rss = rss["app"], rss["floor"]
