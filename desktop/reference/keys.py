@@ -20,8 +20,8 @@ SYSTEMS = ("CPT", "HCPCS", "ICD-10-CM")
 LOCAL_SYSTEM = "LOCAL"
 #: Billing-unit measures a drug's HCPCS unit is given in.
 UNITS = ("mg", "mcg", "g", "units", "mL")
-#: Routes of administration an injectable drug record may list.
-ROUTES = ("IM", "SC", "IV", "ID", "IN")
+#: Routes of administration a drug or vaccine record may list (PO: by mouth, oral vaccines).
+ROUTES = ("IM", "SC", "IV", "ID", "IN", "PO")
 #: Kinds of checklist step (schema.sql checks the same list).
 STEP_KINDS = ("tick", "yes_no", "drug_dose", "choice", "vaccines")
 STEP_TICK, STEP_YES_NO, STEP_DRUG_DOSE, STEP_CHOICE, STEP_VACCINES = STEP_KINDS

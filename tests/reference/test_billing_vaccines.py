@@ -50,6 +50,22 @@ def test_every_vaccine_product_has_its_group_components_route_and_source(
         ("90750", "other", 1),
         ("91320", "covid19", 1),
         ("90662", "influenza", 1),
+        # the childhood series (data 2026.12.4): one component a disease protected against
+        ("90700", "other", 3),
+        ("90713", "other", 1),
+        ("90647", "other", 1),
+        ("90648", "other", 1),
+        ("90744", "hepatitis_b", 1),
+        ("90633", "other", 1),
+        ("90670", "pneumococcal", 1),
+        ("90680", "other", 1),
+        ("90681", "other", 1),
+        ("90734", "other", 1),
+        ("90698", "other", 5),
+        ("90723", "other", 5),
+        ("90697", "other", 6),
+        ("90696", "other", 4),
+        ("90710", "other", 4),
     ],
 )
 def test_products_of_the_issue(
@@ -96,6 +112,34 @@ def test_nasal_flu_alone_is_90473_and_after_an_injection_90474(store: ReferenceS
     assert alone == ["90660 x 1", "90473 x 1"]
     mixed = lines(store, ["90715", "90660"], payer="other", counselled_18_or_under=False)
     assert mixed == ["90715 x 1", "90660 x 1", "90471 x 1", "90474 x 1"]
+
+
+def test_a_two_month_visit_with_counselling_bills_each_component(store: ReferenceStore) -> None:
+    # Pentacel (5) + hepatitis B (1) + PCV (1) + rotavirus by mouth (1): four vaccines,
+    # 4 further components, all under 90460/90461 whatever the route.
+    got = lines(store, ["90698", "90744", "90670", "90680"], payer="other",
+                counselled_18_or_under=True)  # fmt: skip
+    assert got[-2:] == ["90460 x 4", "90461 x 4"]
+
+
+def test_oral_rotavirus_without_counselling_is_90473_then_90474(store: ReferenceStore) -> None:
+    alone = lines(store, ["90681"], payer="other", counselled_18_or_under=False)
+    assert alone == ["90681 x 1", "90473 x 1"]
+    mixed = lines(store, ["90700", "90680"], payer="other", counselled_18_or_under=False)
+    assert mixed == ["90700 x 1", "90680 x 1", "90471 x 1", "90474 x 1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("dtap", "90700"), ("pentacel", "90698"), ("pediarix", "90723"), ("vaxelis", "90697"),
+     ("kinrix", "90696"), ("rotateq", "90680"), ("rotarix", "90681"), ("ipv", "90713"),
+     ("pedvaxhib", "90647"), ("acthib", "90648"), ("proquad", "90710"), ("menveo", "90734"),
+     ("prevnar 13", "90670")],
+)  # fmt: skip
+def test_childhood_vaccines_are_found_by_name_and_brand(
+    store: ReferenceStore, query: str, code: str
+) -> None:
+    assert SearchEngine(store).search(query).results[0].summary.code == code
 
 
 def test_medicare_part_d_vaccines_get_a_reminder(store: ReferenceStore) -> None:

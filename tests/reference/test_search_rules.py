@@ -469,3 +469,26 @@ def test_solu_cortef_is_hydrocortisone_not_solu_medrol(engine: SearchEngine) -> 
     assert codes(engine, "solu cortef", 1) == ["J1720"]
     first = engine.search("hydrocortisone 250 mg").results[0]
     assert first.code == "J1720" and first.dose is not None and first.dose.units == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "term_codes", "others"),
+    [
+        # "hep b" stands for "hepatitis b": with "vaccine" it is exactly that term, so the
+        # hepatitis B vaccines come before the combinations that also contain it.
+        ("hep b vaccine", {"90739", "90744", "90746"}, {"90697", "90723"}),
+        ("hepb vaccine", {"90739", "90744", "90746"}, {"90697", "90723"}),
+    ],
+)
+def test_a_shorthand_phrase_spelled_out_is_an_exact_term(
+    engine: SearchEngine, query: str, term_codes: set[str], others: set[str]
+) -> None:
+    found = codes(engine, query)
+    assert set(found[: len(term_codes)]) == term_codes
+    assert all(found.index(c) > len(term_codes) - 1 for c in others if c in found)
+
+
+def test_a_shorthand_of_several_meanings_is_left_as_typed(engine: SearchEngine) -> None:
+    # "tdap" stands for tetanus, diphtheria and pertussis: "tdap vaccine" is not the
+    # term "tetanus vaccine" of Td (90714).
+    assert codes(engine, "tdap vaccine")[0] == "90715"

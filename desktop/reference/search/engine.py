@@ -408,7 +408,7 @@ class SearchEngine:
             return self._first_letters(groups[0], system, limit)
         phrase = term_key(" ".join(g_w for g in groups for g_w in g.words))
         phrase_all = term_key(" ".join(parsed.all_words))
-        exact_keys = {k for k in (phrase, phrase_all) if k}
+        exact_keys = {k for k in (phrase, phrase_all, _meant_phrase(groups)) if k}
         # A term typed in the plural is that term ("injections", "shots").
         exact_keys |= {k[:-1] for k in exact_keys if len(k) > 4 and k.endswith("s")}
         cands: dict[int, Candidate] = {}
@@ -505,7 +505,16 @@ class SearchEngine:
         for g in groups:
             rows: set[int] = set()
             for alt in g.alts:
-                rows |= self._curated_index.get(alt[0], set())
+                # The rows with every word of the alternative (a phrase matches only
+                # there): "into the muscle" is not every row with "into".
+                hit = self._curated_index.get(alt[0], set())
+                for w in alt[1:]:
+                    if not hit:
+                        break
+                    other = self._curated_index.get(w)
+                    if other is not None:
+                        hit = hit & other
+                rows |= hit
             if g.prefix:
                 i = bisect.bisect_left(self._curated_words, g.prefix)
                 words = self._curated_words
@@ -671,6 +680,25 @@ class SearchEngine:
 
 def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return [a for a in dict.fromkeys(alts) if a]
+
+
+def _meant_phrase(groups: list[Group]) -> str:
+    """The words typed with a shorthand of one meaning spelled out: "hep b vaccine" is then
+    exactly the term "hepatitis b vaccine". Only among other words (alone, a shorthand
+    already finds what it means), and only a shorthand for a phrase ("hep b", "hepb":
+    "hepatitis b"); one of several meanings ("tdap") is left as typed. "" when nothing
+    was spelled out."""
+    if len(groups) < 2:
+        return ""
+    out: list[str] = []
+    spelled = False
+    for g in groups:
+        if len(g.alts) == g.literal + 1 and len(g.alts[g.literal]) >= 2:
+            out.extend(g.alts[g.literal])
+            spelled = True
+        else:
+            out.extend(g.words)
+    return term_key(" ".join(out)) if spelled else ""
 
 
 def _fts_group(g: Group, prefix: bool) -> str:
