@@ -262,7 +262,10 @@ def test_0174a_is_the_pfizer_bivalent_booster(store: ReferenceStore) -> None:
 
 
 def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> None:
-    allowed = {"hcpcs-cms-derived-2020", "hcpcs-secondary-2024", "cms-jw-jz", "hcpcs-j1720"}
+    allowed = {
+        "hcpcs-cms-derived-2020", "hcpcs-secondary-2024", "cms-jw-jz", "hcpcs-j1720",
+        "hcpcs-iron-2026",
+    }  # fmt: skip
     rows = store.query("SELECT code, source_id FROM codes WHERE system = 'HCPCS' AND curated = 1")
     assert len(rows) > 90
     by_source: dict[str, set[str]] = {}
@@ -271,6 +274,31 @@ def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> Non
         by_source.setdefault(source, set()).add(code)
     assert {"J1010", "J1020", "J1030", "J1040", "J2426"} == by_source["hcpcs-secondary-2024"]
     assert {"J1720"} == by_source["hcpcs-j1720"]  # one code page, named as such
+    assert {"J1750", "J1756"} == by_source["hcpcs-iron-2026"]  # billing pages, named as such
     assert "cms-hcpcs-2026" not in {s.id for s in store.sources()}  # never opened
     review = (Path(__file__).parents[2] / "resources" / "data" / "REVIEW.md").read_text("utf-8")
     assert "hcpcs-cms-derived-2020" in review
+
+
+# ------------------------------------------------------------------ 2026.12.4 additions
+
+
+def test_iron_is_billed_per_its_own_unit(store: ReferenceStore) -> None:
+    from desktop.reference.billing.dose import drug_dose
+
+    sucrose, dextran = _rec(store, "J1756", "HCPCS"), _rec(store, "J1750", "HCPCS")
+    assert (sucrose.billing_unit.amount, sucrose.billing_unit.unit) == (1, "mg")
+    assert (dextran.billing_unit.amount, dextran.billing_unit.unit) == (50, "mg")
+    assert sucrose.packaging == dextran.packaging == "single_dose"
+    assert drug_dose(store, "J1756", "200 mg").units == 200
+    assert drug_dose(store, "J1750", "100 mg").units == 2
+
+
+def test_the_tb_skin_test_says_it_takes_no_injection_or_vaccine_code(
+    store: ReferenceStore,
+) -> None:
+    rec = _rec(store, "86580", "CPT")
+    assert "96372" in rec.description and "90471" in rec.description
+    assert "99211" in {x.code for x in rec.xrefs}
+    mue = store.mue("86580")
+    assert mue is not None and mue.units == 1

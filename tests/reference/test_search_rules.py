@@ -492,3 +492,29 @@ def test_a_shorthand_of_several_meanings_is_left_as_typed(engine: SearchEngine) 
     # "tdap" stands for tetanus, diphtheria and pertussis: "tdap vaccine" is not the
     # term "tetanus vaccine" of Td (90714).
     assert codes(engine, "tdap vaccine")[0] == "90715"
+
+
+@pytest.mark.parametrize(
+    ("query", "drug"),
+    [
+        ("ondansetron 4 mg iv push", "J2405"),
+        ("zofran iv push", "J2405"),
+        ("benadryl 50 mg iv push", "J1200"),
+        ("infed 100 mg iv", "J1750"),
+    ],
+)
+def test_another_drug_never_comes_before_the_drug_named(
+    engine: SearchEngine, query: str, drug: str
+) -> None:
+    """Iron sucrose's text says how it is given ("into a vein", "infusion"): matching those
+    words does not put it before the drug the query names."""
+    found = [r.summary for r in engine.search(query, limit=10).results]
+    codes_found = [s.code for s in found]
+    assert drug in codes_found
+    before = found[: codes_found.index(drug)]
+    assert [s.code for s in before if s.kind == "drug"] == [], (query, codes_found)
+
+
+def test_how_a_drug_is_given_does_not_make_a_query_a_drug_query(engine: SearchEngine) -> None:
+    # "iron infusion" is a term of the iron drugs: "infusion" alone still asks for the act.
+    assert codes(engine, "infusion", 4) == ["96365", "96366", "96367", "96368"]

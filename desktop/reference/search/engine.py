@@ -44,8 +44,8 @@ FALLBACK = 3
 SCORED = 24
 # Words of how a drug is given, not which drug: they do not make a query a drug query.
 _ACT_WORDS = frozenset(
-    "shot shots injection inj dose oil depot ped modifier wasted waste discarded zero"
-    " and the for per with".split()
+    "shot shots injection injections inj infusion infusions dose oil depot ped modifier"
+    " wasted waste discarded zero and the for per with".split()
 )
 # Endings tried, longest stem first, on a word found nowhere before it is taken as a typo.
 _INFLECTIONS = ("d", "s", "ed", "es", "ly", "ing", "ings")
@@ -433,12 +433,18 @@ class SearchEngine:
                 row = self._rows.get(i)
                 if row is not None and (not system or row[0].system == system):
                     cands[i] = Candidate(row[0], list(row[1]), 0)
-        scorer = Scorer(groups, exact_keys, parsed.weak)
+        # The groups that name a drug (a brand or generic name): a drug row without them is
+        # another drug, and never comes before the one named ("ondansetron 4 mg iv push"
+        # is not iron sucrose, whose text says "IV push").
+        drug_groups = [
+            i
+            for i, g in enumerate(groups)
+            if any(w in self._drug_words for w in (*g.words, "".join(g.words)))
+        ]
+        scorer = Scorer(groups, exact_keys, parsed.weak, drug_groups)
         scored = [scorer.score(c) for c in cands.values()]
         # A drug named (a dose, a brand or generic name) asks for HCPCS at equal relevance.
-        named_drug = parsed.dose is not None or any(
-            w in self._drug_words for g in groups for w in (*g.words, "".join(g.words))
-        )
+        named_drug = parsed.dose is not None or bool(drug_groups)
         intent = parsed.system or ("HCPCS" if named_drug else None)
         ordered = rank([s for s in scored if s.matched_groups > 0], intent)
         return [SearchResult(s.candidate.summary, s.match, s.label) for s in ordered[: limit * 2]]

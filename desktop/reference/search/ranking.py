@@ -130,6 +130,7 @@ class Scored:
     unspecified: bool
     match: str
     extra: int = 0  # title words the query did not ask for (a narrower code has more)
+    other_drug: bool = False  # a drug row without the drug the query names
 
 
 def _nearly(key: str, typed: set[str]) -> bool:
@@ -199,8 +200,16 @@ class Scorer:
     """Scores the candidates of one search (what depends only on the query is worked
     out once here, not once a row)."""
 
-    def __init__(self, groups: list[Group], exact_keys: set[str], weak: list[str]) -> None:
+    def __init__(
+        self,
+        groups: list[Group],
+        exact_keys: set[str],
+        weak: list[str],
+        drug_groups: list[int] | None = None,
+    ) -> None:
         self.tests = [_GroupTest(g) for g in groups]
+        # The groups that name a drug: a drug row matching none of them is another drug.
+        self.drug_groups = frozenset(drug_groups or ())
         # Each group's words, to tell a title that rules them out ("without angina")
         # unless the query itself says "without".
         self.group_words = [frozenset(w for alt in g.alts for w in alt) for g in groups]
@@ -223,7 +232,8 @@ class Scorer:
         label_votes: dict[str, float] = {}
         title_covers = True
         texts = c.texts
-        for test in self.tests:
+        named = False
+        for n, test in enumerate(self.tests):
             best = 0.0
             best_label: str | None = None
             title_hit = 0.0
@@ -242,6 +252,7 @@ class Scorer:
             if best > 0:
                 matched += 1
                 quality += best
+                named = named or n in self.drug_groups
                 if best_label is not None and title_hit < best:
                     label_votes[best_label] = label_votes.get(best_label, 0.0) + best
             # A title with what a word stands for only turned round ("infection of
@@ -282,7 +293,8 @@ class Scorer:
                 if not (prefixes and w.startswith(prefixes)):
                     extra += 1
         kind = "term" if exact and label else ("text" if matched else "prefix")
-        return Scored(c, matched, quality, exact, label, unspecified, kind, extra)
+        other_drug = bool(self.drug_groups) and not named and c.summary.kind == "drug"
+        return Scored(c, matched, quality, exact, label, unspecified, kind, extra, other_drug)
 
 
 def _is_default(tokens: tuple[str, ...]) -> bool:
@@ -298,6 +310,7 @@ def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
         return (
             summary.status != "active",
             s.candidate.tail,
+            s.other_drug,
             -s.matched_groups,
             not s.exact,
             -round(s.quality, 2),
