@@ -518,3 +518,17 @@ def test_another_drug_never_comes_before_the_drug_named(
 def test_how_a_drug_is_given_does_not_make_a_query_a_drug_query(engine: SearchEngine) -> None:
     # "iron infusion" is a term of the iron drugs: "infusion" alone still asks for the act.
     assert codes(engine, "infusion", 4) == ["96365", "96366", "96367", "96368"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"), [("high bp", "I10"), ("bp high", "I10"), ("low bp", "I95.9")]
+)
+def test_bp_is_blood_pressure(engine: SearchEngine, query: str, code: str) -> None:
+    # "high bp" had listed the high-dose flu vaccine first ("high" in its title).
+    assert codes(engine, query, 1) == [code]
+
+
+def test_rows_covering_more_typed_words_come_first(engine: SearchEngine) -> None:
+    """A phrase of two typed words ("std exposure", a term of Z20.2) covers more of the
+    query than one generic word ("visit", in every visit code's title)."""
+    assert codes(engine, "std exposure visit", 1) == ["Z20.2"]

@@ -131,6 +131,7 @@ class Scored:
     match: str
     extra: int = 0  # title words the query did not ask for (a narrower code has more)
     other_drug: bool = False  # a drug row without the drug the query names
+    covered: int = 0  # typed words the matched groups stand for
 
 
 def _nearly(key: str, typed: set[str]) -> bool:
@@ -208,6 +209,8 @@ class Scorer:
         drug_groups: list[int] | None = None,
     ) -> None:
         self.tests = [_GroupTest(g) for g in groups]
+        # How many typed words each group stands for ("std exposure": 2, "visit": 1).
+        self.sizes = [max(1, len(g.words)) for g in groups]
         # The groups that name a drug: a drug row matching none of them is another drug.
         self.drug_groups = frozenset(drug_groups or ())
         # Each group's words, to tell a title that rules them out ("without angina")
@@ -233,6 +236,7 @@ class Scorer:
         title_covers = True
         texts = c.texts
         named = False
+        covered = 0
         for n, test in enumerate(self.tests):
             best = 0.0
             best_label: str | None = None
@@ -253,6 +257,7 @@ class Scorer:
                 matched += 1
                 quality += best
                 named = named or n in self.drug_groups
+                covered += self.sizes[n]
                 if best_label is not None and title_hit < best:
                     label_votes[best_label] = label_votes.get(best_label, 0.0) + best
             # A title with what a word stands for only turned round ("infection of
@@ -294,7 +299,9 @@ class Scorer:
                     extra += 1
         kind = "term" if exact and label else ("text" if matched else "prefix")
         other_drug = bool(self.drug_groups) and not named and c.summary.kind == "drug"
-        return Scored(c, matched, quality, exact, label, unspecified, kind, extra, other_drug)
+        return Scored(
+            c, matched, quality, exact, label, unspecified, kind, extra, other_drug, covered
+        )
 
 
 def _is_default(tokens: tuple[str, ...]) -> bool:
@@ -312,6 +319,7 @@ def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
             s.candidate.tail,
             s.other_drug,
             -s.matched_groups,
+            -s.covered,
             not s.exact,
             -round(s.quality, 2),
             intent is not None and summary.system != intent,
