@@ -30,6 +30,7 @@ from desktop.reference.search.query import (
 )
 from desktop.reference.search.ranking import Candidate, Group, Scorer, Text, rank, scattered
 from desktop.reference.search.results import SearchResponse, SearchResult, with_dose
+from desktop.reference.search.words import Vocabulary
 from desktop.reference.store import CodeSummary, ReferenceStore
 
 DEFAULT_LIMIT = 50
@@ -47,8 +48,6 @@ _ACT_WORDS = frozenset(
     "shot shots injection injections inj infusion infusions dose oil depot ped modifier"
     " wasted waste discarded zero and the for per with".split()
 )
-# Endings tried, longest stem first, on a word found nowhere before it is taken as a typo.
-_INFLECTIONS = ("d", "s", "ed", "es", "ly", "ing", "ings")
 # How many tokenised full-text rows are kept between searches.
 ROW_CACHE = 20_000
 # How many curated rows are scored at most (those with the most of the words).
@@ -63,13 +62,6 @@ class _Curated:
     texts: list[Text]
 
 
-def _edits(a: str, b: str) -> int:
-    """Edits between two words (a swap of two letters is one)."""
-    from rapidfuzz.distance import OSA  # loaded already by the correction that asks
-
-    return int(OSA.distance(a, b))
-
-
 class SearchEngine:
     """Search over one :class:`ReferenceStore`. Cheap to call; loads its word lists once."""
 
@@ -80,7 +72,6 @@ class SearchEngine:
         self._loaded = False
         self._load_lock = threading.Lock()
         self._code_cache: dict[str, bool] = {}
-        self._fixes: list[str] | None = None  # what a typo may become (made on the first)
         # Full-text rows already tokenised (typing meets the same rows key after key).
         self._rows: dict[int, tuple[CodeSummary, tuple[Text, ...], tuple[str, ...]]] = {}
 
@@ -101,21 +92,8 @@ class SearchEngine:
                 self._loaded = True
 
     def _load_words(self) -> None:
-        store = self.store
-        self._synonyms = store.synonyms()
-        rows = store.query("SELECT word, freq FROM vocabulary ORDER BY word")
-        self._vocab = [str(r[0]) for r in rows]
-        self._vocab_set = set(self._vocab)
-        self._freq_sums = list(itertools.accumulate(int(r[1]) for r in rows))
-        self._freq = {str(r[0]): int(r[1]) for r in rows}
-        # Single-word search terms (abbreviations, brand names): matched whole, never
-        # as a prefix of other words.
-        self._known = {
-            str(r[0])
-            for r in store.query(
-                "SELECT DISTINCT term_key FROM terms WHERE term_key NOT LIKE '% %'"
-            )
-        } | {k for k in self._synonyms if " " not in k}
+        self._words = words = Vocabulary(self.store)
+        self._synonyms = words.synonyms
         self._curated = self._load_curated()
         self._curated_index: dict[str, set[int]] = {}
         for n, c in enumerate(self._curated):
@@ -134,7 +112,7 @@ class SearchEngine:
             if len(w) >= 3 and w not in _ACT_WORDS
         }
         # "solumedrol" for Solu-Medrol: two words of a curated text typed as one.
-        self._known |= {j for c in self._curated for t in c.texts for j in t.joined}
+        words.known |= {j for c in self._curated for t in c.texts for j in t.joined}
 
     # ------------------------------------------------------------------ public
 
@@ -198,7 +176,7 @@ class SearchEngine:
             from rapidfuzz import fuzz, process  # only for near matches: off the start-up path
 
             for word, _score, _i in process.extract(
-                w, self._vocab, scorer=fuzz.ratio, limit=3, score_cutoff=60
+                w, self._words.words, scorer=fuzz.ratio, limit=3, score_cutoff=60
             ):
                 if word not in out:
                     out.append(word)
@@ -268,8 +246,8 @@ class SearchEngine:
             if dose_number and w.isdigit() and len(parsed.words) > 1:
                 parsed.weak.append(w)
                 continue
-            fixed = self._correct(w)
-            stem = self._stem(w, fixed)
+            fixed = self._words.correct(w)
+            stem = self._words.stem(w, fixed)
             if stem is not None:
                 fixed = stem
             elif fixed != w:
@@ -278,23 +256,23 @@ class SearchEngine:
             alts = [(fixed,)]
             literal = 1
             stands_for = list(self._synonyms.get(fixed, []))
-            if len(fixed) > 4 and fixed.endswith("s") and fixed not in self._known:
+            if len(fixed) > 4 and fixed.endswith("s") and fixed not in self._words.known:
                 # "injections" is "injection" as typed, and what that stands for.
                 one = fixed[:-1]
                 alts.append((one,))
                 literal = 2
                 stands_for += self._synonyms.get(one, [])
             alts += [tuple(words_of(m)) for m in stands_for]
-            alts += [(b,) for b in self._bases(fixed)]
+            alts += [(b,) for b in self._words.bases(fixed)]
             prefix = None
             alone = len(parsed.words) == 1  # a first letter or two, still being typed
             last = i >= len(words)
             # A whole word is a prefix only while it may still be being typed (the last).
-            typing = last or fixed not in self._vocab_set
+            typing = last or fixed not in self._words.word_set
             if (
                 (len(fixed) >= 3 or alone)
                 and typing
-                and fixed not in self._known
+                and fixed not in self._words.known
                 and not fixed.isdigit()
             ):
                 prefix = fixed
@@ -302,99 +280,6 @@ class SearchEngine:
         if not groups and parsed.words:  # only stop words typed: search them as they are
             groups = [Group((w,), [(w,)], None) for w in parsed.words[:4]]
         return groups, (" ".join(typed) if changed else None)
-
-    def _bases(self, w: str) -> list[str]:
-        """The word an inflection comes from, where the data has it: "fractured" is also
-        "fracture", "sprained" "sprain", "swelling" "swell" (titles name the condition)."""
-        if len(w) < 6 or w in self._known or not w.isalpha():
-            return []
-        if w.endswith("ed"):
-            found = [b for b in (w[:-1], w[:-2]) if b in self._vocab_set]
-        elif w.endswith("ing"):
-            found = [b for b in (w[:-3] + "e", w[:-3]) if b in self._vocab_set]
-        else:
-            return []
-        return found[:1]
-
-    def _stem(self, w: str, corrected: str) -> str | None:
-        """A word found nowhere whose stem begins words of the data -> that stem.
-
-        "refused" is in no title, but "refus" begins "refusal": the word is an inflection,
-        not a typo, and is searched as the prefix its stem makes (never "reduced"). A
-        plural whose singular is a word is always that ("gums": "gum", never "guns"); any
-        other ending gives way to a correction one edit away ("diabetis": "diabetes").
-        """
-        if len(w) < 4 or not w.isalpha() or self._found(w):
-            return None
-        if w.endswith("s") and not w.endswith(("ss", "is", "us")) and w[:-1] in self._vocab_set:
-            return w[:-1]
-        stems = [w[: -len(x)] for x in _INFLECTIONS if w.endswith(x)]
-        # "strained": "strain", a word, never "sprained".
-        word = next((t for t in stems if len(t) >= 4 and t in self._vocab_set), None)
-        if word is not None or (corrected != w and _edits(w, corrected) < 2):
-            return word
-        return next((t for t in stems if len(t) >= 5 and self._prefix_freq(t) > 0), None)
-
-    def _found(self, w: str) -> bool:
-        """The word as typed is in the data: a word, a prefix of one, a synonym or a term."""
-        return (
-            w in self._vocab_set
-            or w in self._synonyms
-            or w in self._known
-            or self._prefix_freq(w) > 0
-        )
-
-    def _correct(self, w: str) -> str:
-        """A word found nowhere (not a word, prefix, synonym or term) -> its nearest word."""
-        if len(w) < 4 or not w.isalpha() or not w.isascii() or self._found(w):
-            return w
-        from rapidfuzz import fuzz, process  # only for typos: off the start-up path
-        from rapidfuzz.distance import OSA
-
-        near = process.extract(w, self._fix_words(), scorer=fuzz.ratio, limit=8, score_cutoff=70)
-        if not near:
-            return w
-        # Fewest edits (a swap of two letters is one), same first letter, same length,
-        # then the commoner word.
-        best = min(
-            (str(n[0]) for n in near),
-            key=lambda c: (
-                OSA.distance(w, c) - (0.5 if sorted(c) == sorted(w) else 0.0),
-                c[0] != w[0],
-                -self._freq.get(c, 0),
-            ),
-        )
-        edits = OSA.distance(w, best)
-        if edits > 1 and best[0] != w[0]:
-            return w  # two edits and another first letter: a guess ("epipen": "pipe")
-        return best if edits <= max(2, len(w) // 4) else w
-
-    def _fix_words(self) -> list[str]:
-        """What a typo may be corrected to: the words of the data, and the single-word terms
-        and brand names ("solumedrol" for Solu-Medrol), which are in no title."""
-        if self._fixes is None:
-            extra = {k for k in self._known if k.isalpha() and len(k) >= 4}
-            self._fixes = sorted(self._vocab_set | extra)
-        return self._fixes
-
-    def _prefix_freq(self, w: str) -> int:
-        lo = bisect.bisect_left(self._vocab, w)
-        hi = bisect.bisect_left(self._vocab, w + "\uffff")
-        if hi <= lo:
-            return 0
-        return self._freq_sums[hi - 1] - (self._freq_sums[lo - 1] if lo else 0)
-
-    def _group_freq(self, g: Group, prefix: bool) -> int:
-        total = 0
-        for alt in g.alts:
-            # Words with digits ("dm2", "b12") are not in the vocabulary: assume they exist.
-            # Nor are words under three letters ("in", "of"): a phrase is judged by its
-            # other words ("uti in pregnancy" by "uti" and "pregnancy"), or else by them.
-            judged = [t for t in alt if len(t) >= 3 or not t.isalpha()] or alt
-            total += min((self._freq.get(t, int(not t.isalpha())) for t in judged), default=0)
-        if prefix and g.prefix:
-            total += self._prefix_freq(g.prefix)
-        return total
 
     # ------------------------------------------------------------------ text search
 
@@ -545,7 +430,7 @@ class SearchEngine:
         self, groups: list[Group], system: str | None, pool: int
     ) -> list[Candidate]:
         """ICD-10-CM (and imported) rows matching the most groups, in tiers."""
-        live = [g for g in groups if self._group_freq(g, True) > 0]
+        live = [g for g in groups if self._words.group_freq(g, True) > 0]
         if not live:
             return []
         found: dict[int, int] = {}  # id -> bm25 rank (order found)
@@ -554,7 +439,7 @@ class SearchEngine:
             if len(found) >= pool:  # full: the rows it would find could not be kept
                 return
             match = " AND ".join(_fts_group(g, prefix) for g in subset)
-            est = min(self._group_freq(g, prefix) for g in subset)
+            est = min(self._words.group_freq(g, prefix) for g in subset)
             for i in self._fts_bulk(match, system, pool, est):
                 if len(found) >= pool:
                     break
@@ -570,7 +455,7 @@ class SearchEngine:
             if len(live) <= 4:
                 subsets = [list(s) for s in itertools.combinations(live, size)]
             else:  # drop the commonest words first
-                by_freq = sorted(live, key=lambda g: self._group_freq(g, True))
+                by_freq = sorted(live, key=lambda g: self._words.group_freq(g, True))
                 subsets = [by_freq[:size]]
             for subset in subsets:
                 run(subset, True)

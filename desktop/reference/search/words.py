@@ -1,0 +1,137 @@
+"""The words of the reference data: what a typed word is, before it is searched.
+
+A word is in the data (a word of a title, a prefix of one, a synonym or a search term), an
+inflection of one ("refused", "fractured"), or a typo to correct; a group of words is as
+common as the rows that hold it. The search engine (:mod:`desktop.reference.search.engine`)
+asks; this module only knows words. No Qt.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+
+from desktop.reference.search.ranking import Group
+from desktop.reference.store import ReferenceStore
+
+# Endings tried, longest stem first, on a word found nowhere before it is taken as a typo.
+_INFLECTIONS = ("d", "s", "ed", "es", "ly", "ing", "ings")
+
+
+def _edits(a: str, b: str) -> int:
+    """Edits between two words (a swap of two letters is one)."""
+    from rapidfuzz.distance import OSA  # loaded already by the correction that asks
+
+    return int(OSA.distance(a, b))
+
+
+class Vocabulary:
+    """The vocabulary, word frequencies, synonyms and single-word terms of one reference
+    database (loaded once, on the first search)."""
+
+    def __init__(self, store: ReferenceStore) -> None:
+        self.synonyms = store.synonyms()
+        rows = store.query("SELECT word, freq FROM vocabulary ORDER BY word")
+        self.words = [str(r[0]) for r in rows]
+        self.word_set = set(self.words)
+        self.freq_sums = list(itertools.accumulate(int(r[1]) for r in rows))
+        self.freq = {str(r[0]): int(r[1]) for r in rows}
+        # Single-word search terms (abbreviations, brand names): matched whole, never
+        # as a prefix of other words.
+        self.known = {
+            str(r[0])
+            for r in store.query(
+                "SELECT DISTINCT term_key FROM terms WHERE term_key NOT LIKE '% %'"
+            )
+        } | {k for k in self.synonyms if " " not in k}
+        self._fixes: list[str] | None = None  # what a typo may become (made on the first)
+
+    def bases(self, w: str) -> list[str]:
+        """The word an inflection comes from, where the data has it: "fractured" is also
+        "fracture", "sprained" "sprain", "swelling" "swell" (titles name the condition)."""
+        if len(w) < 6 or w in self.known or not w.isalpha():
+            return []
+        if w.endswith("ed"):
+            found = [b for b in (w[:-1], w[:-2]) if b in self.word_set]
+        elif w.endswith("ing"):
+            found = [b for b in (w[:-3] + "e", w[:-3]) if b in self.word_set]
+        else:
+            return []
+        return found[:1]
+
+    def stem(self, w: str, corrected: str) -> str | None:
+        """A word found nowhere whose stem begins words of the data -> that stem.
+
+        "refused" is in no title, but "refus" begins "refusal": the word is an inflection,
+        not a typo, and is searched as the prefix its stem makes (never "reduced"). A
+        plural whose singular is a word is always that ("gums": "gum", never "guns"); any
+        other ending gives way to a correction one edit away ("diabetis": "diabetes").
+        """
+        if len(w) < 4 or not w.isalpha() or self.found(w):
+            return None
+        if w.endswith("s") and not w.endswith(("ss", "is", "us")) and w[:-1] in self.word_set:
+            return w[:-1]
+        stems = [w[: -len(x)] for x in _INFLECTIONS if w.endswith(x)]
+        # "strained": "strain", a word, never "sprained".
+        word = next((t for t in stems if len(t) >= 4 and t in self.word_set), None)
+        if word is not None or (corrected != w and _edits(w, corrected) < 2):
+            return word
+        return next((t for t in stems if len(t) >= 5 and self.prefix_freq(t) > 0), None)
+
+    def found(self, w: str) -> bool:
+        """The word as typed is in the data: a word, a prefix of one, a synonym or a term."""
+        return (
+            w in self.word_set or w in self.synonyms or w in self.known or self.prefix_freq(w) > 0
+        )
+
+    def correct(self, w: str) -> str:
+        """A word found nowhere (not a word, prefix, synonym or term) -> its nearest word."""
+        if len(w) < 4 or not w.isalpha() or not w.isascii() or self.found(w):
+            return w
+        from rapidfuzz import fuzz, process  # only for typos: off the start-up path
+        from rapidfuzz.distance import OSA
+
+        near = process.extract(w, self.fix_words(), scorer=fuzz.ratio, limit=8, score_cutoff=70)
+        if not near:
+            return w
+        # Fewest edits (a swap of two letters is one), same first letter, same length,
+        # then the commoner word.
+        best = min(
+            (str(n[0]) for n in near),
+            key=lambda c: (
+                OSA.distance(w, c) - (0.5 if sorted(c) == sorted(w) else 0.0),
+                c[0] != w[0],
+                -self.freq.get(c, 0),
+            ),
+        )
+        edits = OSA.distance(w, best)
+        if edits > 1 and best[0] != w[0]:
+            return w  # two edits and another first letter: a guess ("epipen": "pipe")
+        return best if edits <= max(2, len(w) // 4) else w
+
+    def fix_words(self) -> list[str]:
+        """What a typo may be corrected to: the words of the data, and the single-word terms
+        and brand names ("solumedrol" for Solu-Medrol), which are in no title."""
+        if self._fixes is None:
+            extra = {k for k in self.known if k.isalpha() and len(k) >= 4}
+            self._fixes = sorted(self.word_set | extra)
+        return self._fixes
+
+    def prefix_freq(self, w: str) -> int:
+        lo = bisect.bisect_left(self.words, w)
+        hi = bisect.bisect_left(self.words, w + "\uffff")
+        if hi <= lo:
+            return 0
+        return self.freq_sums[hi - 1] - (self.freq_sums[lo - 1] if lo else 0)
+
+    def group_freq(self, g: Group, prefix: bool) -> int:
+        total = 0
+        for alt in g.alts:
+            # Words with digits ("dm2", "b12") are not in the vocabulary: assume they exist.
+            # Nor are words under three letters ("in", "of"): a phrase is judged by its
+            # other words ("uti in pregnancy" by "uti" and "pregnancy"), or else by them.
+            judged = [t for t in alt if len(t) >= 3 or not t.isalpha()] or alt
+            total += min((self.freq.get(t, int(not t.isalpha())) for t in judged), default=0)
+        if prefix and g.prefix:
+            total += self.prefix_freq(g.prefix)
+        return total
