@@ -67,12 +67,11 @@ print("\\n".join(seen[0]))
 """
 
 
-def test_first_paint_imports_none_of_the_deferred_modules(
-    reference_db: Path, user_dir: Path
-) -> None:
+def _run_probe(probe: str, db: Path) -> str:
+    """Run a start-up probe in a fresh interpreter (offscreen); its standard output."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, str(reference_db)],
+        [sys.executable, "-c", probe, str(db)],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -80,7 +79,13 @@ def test_first_paint_imports_none_of_the_deferred_modules(
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    loaded = set(out.stdout.split())
+    return out.stdout
+
+
+def test_first_paint_imports_none_of_the_deferred_modules(
+    reference_db: Path, user_dir: Path
+) -> None:
+    loaded = set(_run_probe(PROBE, reference_db).split())
     assert "desktop.ui.main_window" in loaded
     early = sorted(m for m in loaded if m.startswith(DEFERRED))
     assert early == []
@@ -121,17 +126,7 @@ def test_the_first_frame_leaves_the_qt_namespace_unbuilt(
     """Building the ``Qt`` namespace's enums costs 30-45 ms (desktop.ui.qt_values):
     nothing on the way to the first frame (of a first start: no pins or recents yet)
     touches it; it is built just after the frame, before a key needs it."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run(
-        [sys.executable, "-c", QT_PROBE, str(reference_db)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["unbuilt", "built"]
+    assert _run_probe(QT_PROBE, reference_db).split() == ["unbuilt", "built"]
 
 
 def test_ui_uses_plain_imports_only() -> None:

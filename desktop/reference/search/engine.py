@@ -93,7 +93,6 @@ class SearchEngine:
 
     def _load_words(self) -> None:
         self._words = words = Vocabulary(self.store)
-        self._synonyms = words.synonyms
         self._curated = self._load_curated()
         self._curated_index: dict[str, set[int]] = {}
         for n, c in enumerate(self._curated):
@@ -226,9 +225,9 @@ class SearchEngine:
                     continue
                 spaced, joined = " ".join(chunk), "".join(chunk)
                 for k in (spaced, joined):
-                    if k in self._synonyms:
+                    if k in self._words.synonyms:
                         alts = [tuple(chunk), (joined,)] + [
-                            tuple(words_of(m)) for m in self._synonyms[k]
+                            tuple(words_of(m)) for m in self._words.synonyms[k]
                         ]
                         groups.append(Group(tuple(chunk), _dedupe(alts), None, literal=2))
                         typed.append(spaced)
@@ -255,13 +254,13 @@ class SearchEngine:
             typed.append(fixed)
             alts = [(fixed,)]
             literal = 1
-            stands_for = list(self._synonyms.get(fixed, []))
+            stands_for = list(self._words.synonyms.get(fixed, []))
             if len(fixed) > 4 and fixed.endswith("s") and fixed not in self._words.known:
                 # "injections" is "injection" as typed, and what that stands for.
                 one = fixed[:-1]
                 alts.append((one,))
                 literal = 2
-                stands_for += self._synonyms.get(one, [])
+                stands_for += self._words.synonyms.get(one, [])
             alts += [tuple(words_of(m)) for m in stands_for]
             alts += [(b,) for b in self._words.bases(fixed)]
             prefix = None
