@@ -74,6 +74,10 @@ class SearchEngine:
         self._code_cache: dict[str, bool] = {}
         # Full-text rows already tokenised (typing meets the same rows key after key).
         self._rows: dict[int, tuple[CodeSummary, tuple[Text, ...], tuple[str, ...]]] = {}
+        # Summaries of rows kept in bm25 order past the scored ones, and the billable
+        # children of headers: the same few hundred rows come back key after key.
+        self._summaries: dict[int, CodeSummary] = {}
+        self._children: dict[int, tuple[CodeSummary, ...]] = {}
 
     @property
     def warmed(self) -> bool:
@@ -363,7 +367,7 @@ class SearchEngine:
         if len(out) < limit:
             match = _fts_group(g, True)
             ids = self._fts_bulk(match, system, limit - len(out), 4 * RANK_CAP)
-            out += [SearchResult(s, "prefix") for s in self.store.summaries(ids)]
+            out += [SearchResult(s, "prefix") for s in self._summaries_of(ids)]
         return out
 
     def _load_curated(self) -> list[_Curated]:
@@ -524,8 +528,20 @@ class SearchEngine:
                     header_order[parent],
                 )
             )
-        out += [Candidate(s, [], order[s.id], tail=True) for s in self.store.summaries(tail)]
+        out += [Candidate(s, [], order[s.id], tail=True) for s in self._summaries_of(tail)]
         return out
+
+    def _summaries_of(self, ids: list[int]) -> list[CodeSummary]:
+        """``store.summaries``, kept between searches (the data does not change under an
+        engine: new reference data gets a new one)."""
+        cache = self._summaries
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            if len(cache) > ROW_CACHE:
+                cache.clear()
+            for s in self.store.summaries(missing):
+                cache[s.id] = s
+        return [cache[i] for i in ids if i in cache]
 
     def _load_rows(self, ids: list[int]) -> None:
         """Title, terms and inclusion terms of rows, tokenised once and kept for next time."""
@@ -552,20 +568,27 @@ class SearchEngine:
             self._rows[s.id] = (s, tuple(row), tuple(incl.get(s.id, [])))
 
     def _billable_children(self, headers: list[CodeSummary]) -> list[tuple[CodeSummary, str]]:
-        """(child, header code) for the billable children of ``headers``, in one query."""
-        if not headers:
-            return []
-        one = (
-            "SELECT id, parent FROM codes INDEXED BY codes_key WHERE code_key > ?"
-            " AND code_key < ? AND parent = ? AND system = ? AND billable = 1"
-        )
-        params: list[object] = []
-        for h in headers:
-            k = code_key(h.code)
-            params += [k, k + "~", h.code, h.system]
-        rows = self.store.query(" UNION ALL ".join([one] * len(headers)) + " LIMIT 48", params)
-        parents = {int(i): str(p) for i, p in rows}
-        return [(s, parents[s.id]) for s in self.store.summaries(list(parents))]
+        """(child, header code) for the billable children of ``headers``, at most 48."""
+        missing = [h for h in headers if h.id not in self._children]
+        if missing:
+            if len(self._children) > ROW_CACHE:
+                self._children.clear()
+            one = (
+                "SELECT id, parent FROM codes INDEXED BY codes_key WHERE code_key > ?"
+                " AND code_key < ? AND parent = ? AND system = ? AND billable = 1"
+            )
+            params: list[object] = []
+            for h in missing:
+                k = code_key(h.code)
+                params += [k, k + "~", h.code, h.system]
+            rows = self.store.query(" UNION ALL ".join([one] * len(missing)), params)
+            by_parent: dict[str, list[int]] = {}
+            for i, p in rows:
+                by_parent.setdefault(str(p), []).append(int(i))
+            for h in missing:
+                self._children[h.id] = tuple(self._summaries_of(by_parent.get(h.code, [])))
+        out = [(c, h.code) for h in headers for c in self._children[h.id]]
+        return out[:48]
 
 
 def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
