@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.reference.search import MAX_QUERY_CHARS, SearchEngine, clean_query
+from desktop.reference.store import ReferenceStore
 
 
 def codes(engine: SearchEngine, query: str, **kw: object) -> list[str]:
@@ -102,6 +105,38 @@ def test_system_filter(engine: SearchEngine) -> None:
     assert results and {r.system for r in results} == {"HCPCS"}
     assert engine.search("96372", system="ICD-10-CM").results == []
     assert codes(engine, "96372", system="CPT")[0] == "96372"
+
+
+def _sqlite_steps(store: ReferenceStore, run: Callable[[], object]) -> int:
+    """SQLite's virtual-machine steps (in thousands) while ``run`` runs: a count of work
+    that does not depend on the machine's speed or load."""
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    con = store._con
+    con.set_progress_handler(tick, 1000)
+    try:
+        run()
+    finally:
+        con.set_progress_handler(None, 0)
+    return steps[0]
+
+
+@pytest.mark.parametrize("query", ["vac", "in", "diabetes", "covid vacc", "a", "fracture of"])
+def test_a_system_filter_does_not_multiply_the_work(store: ReferenceStore, query: str) -> None:
+    # With a plain JOIN SQLite walked every ICD-10-CM code and asked FTS5 about each one:
+    # "vac" with the ICD-10-CM chip took 6 seconds.
+    engine = SearchEngine(store)
+    engine.search("warm")  # word lists loaded outside the count
+    for system in (None, "ICD-10-CM"):  # rows tokenised once, outside the count
+        engine.search(query, system=system)
+    alone = _sqlite_steps(store, lambda: engine.search(query))
+    filtered = _sqlite_steps(store, lambda: engine.search(query, system="ICD-10-CM"))
+    assert filtered <= 2 * alone + 50, (alone, filtered)
+    assert engine.search(query, system="ICD-10-CM").results
 
 
 def test_icd_words(engine: SearchEngine) -> None:

@@ -472,7 +472,10 @@ class SearchEngine:
         join = ""
         params: list[object] = [match]
         if system:
-            join = " JOIN codes c ON c.id = f.rowid"
+            # CROSS JOIN keeps the full-text match the outer loop. With a plain JOIN SQLite
+            # walks every code of the system and asks FTS5 about each: "vac" with the
+            # ICD-10-CM chip took 6 s, not 0.3 ms.
+            join = " CROSS JOIN codes c ON c.id = f.rowid"
             where += " AND c.system = ?"
             params.append(system)
         broad = est >= 4 * RANK_CAP  # surely broad: no need to count
