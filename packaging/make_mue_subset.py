@@ -4,10 +4,11 @@ Run once per quarter with the CMS practitioner MUE table (CSV export)::
 
     python packaging/make_mue_subset.py /path/to/MCR_MUE_PractitionerServices_Eff_04-01-2026.csv
 
-It keeps the rows for every curated code in resources/data (cpt.toml, hcpcs.toml) and for
-the ranges a primary-care injection clinic reports (all J codes, 90281-90759 products,
-immunization and drug administration 90460-90480 and 96360-96549, allergen immunotherapy
-95115-95199, office E/M 99202-99215, G0008-G0010, COVID-19 administration 0001A-0174A),
+It keeps the rows for every curated code in resources/data (cpt.toml, hcpcs.toml,
+vaccines.toml: the COVID-19 products 91xxx are in no range below) and for the ranges a
+primary-care injection clinic reports (all J codes, 90281-90759 products, immunization and
+drug administration 90460-90480 and 96360-96549, allergen immunotherapy 95115-95199, office
+E/M 99202-99215, G0008-G0010, COVID-19 administration 0001A-0174A),
 so that codes added later by other data files are covered too. The build reads only the
 committed mue.toml: a fresh clone builds without the CMS file.
 """
@@ -53,7 +54,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=DATA / "mue.toml")
     args = ap.parse_args()
     curated: set[str] = set()
-    for name in ("cpt.toml", "hcpcs.toml"):
+    for name in ("cpt.toml", "hcpcs.toml", "vaccines.toml"):
         with (DATA / name).open("rb") as fh:
             curated |= {str(c["code"]).upper() for c in tomllib.load(fh).get("code", [])}
     effective = cms_mue.effective_date(args.table)
