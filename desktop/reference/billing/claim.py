@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
+from desktop.reference.billing.claim_antibody_rules import AntibodyChecks
 from desktop.reference.billing.claim_base import (
     ERROR,
     INFO,
@@ -42,7 +43,7 @@ __all__ = [
 # ---------------------------------------------------------------------- checking
 
 
-class _Check(VaccineChecks, DrugChecks, JzJwChecks):
+class _Check(VaccineChecks, DrugChecks, JzJwChecks, AntibodyChecks):
     def run(self) -> list[Finding]:
         for rule in (
             self.exclusive,
@@ -51,6 +52,7 @@ class _Check(VaccineChecks, DrugChecks, JzJwChecks):
             self.units,
             self.em_and_25,
             self.vaccines,
+            self.own_admin,
             self.addons,
             self.once,
             self.hierarchy,
@@ -282,15 +284,18 @@ class _Check(VaccineChecks, DrugChecks, JzJwChecks):
         """A drug line and its administration go together (info: the biller decides)."""
         drugs = [x.code for x in self.drugs]
         admin = [x.code for x in self.lines if x.code in self.drug_admin]
+        # Products with administration codes of their own have their own rule (own_admin).
+        own = {c for r in self.own_admin_rules for c in r.products}
+        bare = [c for c in drugs if c not in own]
         # A joint or trigger point injection gives the drug too (no "admin without drug":
         # an aspiration gives none).
         site = self.site_injection & self.codes
-        if drugs and not admin and not site:
+        if bare and not admin and not site:
             self.add(
                 INFO,
                 "drug-without-admin",
-                drugs,
-                f"{', '.join(dict.fromkeys(drugs))} without an administration code: add "
+                bare,
+                f"{', '.join(dict.fromkeys(bare))} without an administration code: add "
                 "the injection or infusion code (for example 96372) if it was given here.",
                 "drug_admin",
             )
