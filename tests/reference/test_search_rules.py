@@ -533,3 +533,26 @@ def test_rows_covering_more_typed_words_come_first(engine: SearchEngine) -> None
     query than one generic word ("visit", in every visit code's title)."""
     assert codes(engine, "std exposure visit", 1) == ["Z20.2"]
 
+
+@pytest.mark.parametrize(
+    ("query", "singles", "combinations"),
+    [
+        # At a tie, code order had put Twinrix (hepatitis A and B) or Vaxelis first.
+        ("hep b", {"90739", "90743", "90744", "90746"}, {"90636", "90697", "90723"}),
+        ("hep a vaccine", {"90632", "90633"}, {"90636"}),
+        ("ipv", {"90713"}, {"90696", "90697", "90698", "90723"}),
+    ],
+)
+def test_a_disease_name_lists_its_single_vaccine_before_combinations(
+    engine: SearchEngine,
+    store: ReferenceStore,
+    query: str,
+    singles: set[str],
+    combinations: set[str],
+) -> None:
+    found = codes(engine, query, 20)
+    last_single = max(found.index(c) for c in singles)
+    assert all(found.index(c) > last_single for c in combinations if c in found), found
+    for c in singles | combinations:  # the premise: what the data says of each product
+        record = store.get(c)
+        assert record is not None and record.summary.kind == "vaccine"

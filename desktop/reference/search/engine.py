@@ -60,6 +60,7 @@ _CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
 class _Curated:
     summary: CodeSummary
     texts: list[Text]
+    components: int  # a vaccine's diseases (1 for anything else)
 
 
 class SearchEngine:
@@ -380,8 +381,9 @@ class SearchEngine:
 
     def _load_curated(self) -> list[_Curated]:
         rows = self.store.query(
-            "SELECT id, system, code, title, billable, status, curated, kind, description"
-            " FROM codes WHERE id IN (SELECT rowid FROM fts_curated) AND curated = 1 ORDER BY id"
+            "SELECT id, system, code, title, billable, status, curated, kind, description,"
+            " components FROM codes WHERE id IN (SELECT rowid FROM fts_curated)"
+            " AND curated = 1 ORDER BY id"
         )
         terms: dict[int, list[str]] = {}
         for cid, term in self.store.query(
@@ -398,7 +400,8 @@ class SearchEngine:
             texts = [Text.of(1.0, s.title, None, title=True), Text.of(1.0, s.code, None)]
             texts += [Text.of(1.0, t, t) for t in terms.get(s.id, [])]
             texts.append(Text.of(0.5, str(r[8] or ""), None))
-            out.append(_Curated(s, texts))
+            # Anything but a combination vaccine counts as one: only combinations move.
+            out.append(_Curated(s, texts, max(1, int(r[9] or 0))))
         return out
 
     def _curated_candidates(self, groups: list[Group], system: str | None) -> list[Candidate]:
@@ -432,7 +435,7 @@ class SearchEngine:
             c = self._curated[n]
             if system and c.summary.system != system:
                 continue
-            out.append(Candidate(c.summary, c.texts, 0))
+            out.append(Candidate(c.summary, c.texts, 0, spread=c.components))
             if len(out) >= CURATED_SCORED:
                 break
         return out

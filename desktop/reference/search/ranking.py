@@ -13,7 +13,8 @@ checked group by group. The order, most important first:
 5. the code set the query names ("dx", "cpt", a dose asks for a drug);
 6. billable codes before their headers;
 7. the "unspecified" code when the words give no detail;
-8. curated injection content at a tie; then bm25 order.
+8. curated injection content at a tie, a vaccine of fewer components first; then bm25
+   order.
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ class Candidate:
     texts: list[Text]
     order: int  # bm25 order among the full-text matches (0 for curated rows)
     tail: bool = False  # beyond the rows scored in full: kept in bm25 order, after them
+    # A vaccine product's diseases (its components): at a tie, the single vaccine answers a
+    # disease's name before the combinations that include it ("hep b": not Twinrix first).
+    spread: int = 1
 
 
 @dataclass(slots=True)
@@ -327,6 +331,7 @@ def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
             s.extra if intent == "ICD-10-CM" or summary.system == "ICD-10-CM" else 0,
             not s.unspecified,
             not summary.curated,
+            s.candidate.spread,
             s.candidate.order,
             summary.code,
         )
