@@ -36,3 +36,27 @@ def test_an_inflection_is_its_stem_not_a_typo(words: Vocabulary) -> None:
 def test_a_common_word_is_commoner_than_a_rare_one(words: Vocabulary) -> None:
     assert words.prefix_freq("injection") > words.prefix_freq("rotavirus") > 0
     assert words.prefix_freq("xqzv") == 0
+
+
+@pytest.mark.parametrize(
+    "typo", ["sure", "rating", "hitus", "coker", "saing", "injecton", "pnuemonia", "ketorolak"]
+)
+def test_a_one_slip_typo_becomes_the_best_word_one_edit_away(words: Vocabulary, typo: str) -> None:
+    """Among all the words one edit away (a swap of two letters is one): a swap first, then
+    the same first letter, the commoner word, then A-Z. The corrector had looked only among the
+    eight words most like the typo by another measure, and missed better ones ("sure" became
+    "sore", not the commoner "surf"; "hitus" "hiatus", two edits, not "hilus")."""
+    from rapidfuzz.distance import OSA
+
+    one = [w for w in words.fix_words() if OSA.distance(typo, w) == 1]
+    assert one, "the premise: the data has words one edit away"
+    expected = min(
+        one,
+        key=lambda c: (
+            1 - (0.5 if sorted(c) == sorted(typo) else 0.0),
+            c[0] != typo[0],
+            -words.freq.get(c, 0),
+            c,
+        ),
+    )
+    assert words.correct(typo) == expected

@@ -45,6 +45,8 @@ class Vocabulary:
             )
         } | {k for k in self.synonyms if " " not in k}
         self._fixes: list[str] | None = None  # what a typo may become (made on the first)
+        self._by_length: dict[int, list[str]] | None = None
+        self._commonest: dict[tuple[str, int], tuple[str, ...]] = {}
 
     def bases(self, w: str) -> list[str]:
         """The word an inflection comes from, where the data has it: "fractured" is also
@@ -91,23 +93,41 @@ class Vocabulary:
         from rapidfuzz import fuzz, process  # only for typos: off the start-up path
         from rapidfuzz.distance import OSA
 
-        near = process.extract(w, self.fix_words(), scorer=fuzz.ratio, limit=8, score_cutoff=70)
-        if not near:
-            return w
-        # Fewest edits (a swap of two letters is one), same first letter, same length,
-        # then the commoner word.
-        best = min(
-            (str(n[0]) for n in near),
-            key=lambda c: (
+        def key(c: str) -> tuple[float, bool, int, str]:
+            # Fewest edits (a swap of two letters is one; a swap scores below another
+            # one-letter slip), the same first letter, the commoner word, then A-Z.
+            return (
                 OSA.distance(w, c) - (0.5 if sorted(c) == sorted(w) else 0.0),
                 c[0] != w[0],
                 -self.freq.get(c, 0),
-            ),
+                c,
+            )
+
+        # Most typos are one slip: look among the words one letter longer or shorter or
+        # as long (a third of the list) for words one edit away, first.
+        one = process.extract(
+            w, self._lengths_near(len(w)), scorer=OSA.distance, score_cutoff=1, limit=None
         )
+        if one:
+            return min((str(n[0]) for n in one), key=key)
+        near = process.extract(w, self.fix_words(), scorer=fuzz.ratio, limit=8, score_cutoff=70)
+        if not near:
+            return w
+        best = min((str(n[0]) for n in near), key=key)
         edits = OSA.distance(w, best)
         if edits > 1 and best[0] != w[0]:
             return w  # two edits and another first letter: a guess ("epipen": "pipe")
         return best if edits <= max(2, len(w) // 4) else w
+
+    def _lengths_near(self, n: int) -> list[str]:
+        """The words a typo of ``n`` letters may be one edit from (``n - 1`` to ``n + 1``)."""
+        if self._by_length is None:
+            by: dict[int, list[str]] = {}
+            for word in self.fix_words():
+                by.setdefault(len(word), []).append(word)
+            self._by_length = by
+        by = self._by_length
+        return [*by.get(n - 1, ()), *by.get(n, ()), *by.get(n + 1, ())]
 
     def fix_words(self) -> list[str]:
         """What a typo may be corrected to: the words of the data, and the single-word terms
@@ -116,6 +136,16 @@ class Vocabulary:
             extra = {k for k in self.known if k.isalpha() and len(k) >= 4}
             self._fixes = sorted(self.word_set | extra)
         return self._fixes
+
+    def commonest(self, prefix: str, n: int) -> tuple[str, ...]:
+        """The ``n`` commonest words that start with ``prefix`` (kept per prefix)."""
+        hit = self._commonest.get((prefix, n))
+        if hit is None:
+            lo = bisect.bisect_left(self.words, prefix)
+            hi = bisect.bisect_left(self.words, prefix + "\uffff")
+            ranked = sorted(self.words[lo:hi], key=lambda w: (-self.freq[w], w))
+            hit = self._commonest[(prefix, n)] = tuple(ranked[:n])
+        return hit
 
     def prefix_freq(self, w: str) -> int:
         lo = bisect.bisect_left(self.words, w)
