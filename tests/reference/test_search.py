@@ -205,3 +205,23 @@ def test_any_text_returns_results_or_none(engine: SearchEngine, text: str) -> No
 def test_clean_query_caps_and_strips() -> None:
     assert clean_query("  a\tb\n\x00c ") == "a b c"
     assert len(clean_query("x" * 10_000)) == MAX_QUERY_CHARS
+
+
+@pytest.mark.parametrize("letters", ["s", "in", "a", "o", "e", "di"])
+@pytest.mark.parametrize("system", [None, "ICD-10-CM"])
+def test_letters_still_being_typed_never_ask_fts5_for_a_prefix(
+    store: ReferenceStore, letters: str, system: str | None
+) -> None:
+    """A prefix query merges the rows of every word it starts: all the "s" words took 21 ms
+    for the quick list of one letter. The list asks for the commonest words instead."""
+    engine = SearchEngine(store)
+    engine.search("warm")
+    asked: list[str] = []
+    store._con.set_trace_callback(asked.append)
+    try:
+        found = engine.search(letters, system=system).results
+    finally:
+        store._con.set_trace_callback(None)
+    matches = [sql for sql in asked if "MATCH" in sql]
+    assert all('"*' not in sql for sql in matches), matches
+    assert found and all(system is None or r.system == system for r in found)
