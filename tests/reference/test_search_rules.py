@@ -556,3 +556,17 @@ def test_a_disease_name_lists_its_single_vaccine_before_combinations(
     for c in singles | combinations:  # the premise: what the data says of each product
         record = store.get(c)
         assert record is not None and record.summary.kind == "vaccine"
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("sub q injection", "96372"),  # had listed Depo-SubQ Provera (J1050) first
+        ("subq injection", "96372"),
+        ("depo subq provera", "J1050"),  # the brand still finds its drug
+    ],
+)
+def test_a_route_word_is_how_a_drug_is_given_not_which_drug(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    assert codes(engine, query, 3)[0] == first

@@ -46,7 +46,9 @@ SCORED = 24
 # Words of how a drug is given, not which drug: they do not make a query a drug query.
 _ACT_WORDS = frozenset(
     "shot shots injection injections inj infusion infusions dose oil depot ped modifier"
-    " wasted waste discarded zero and the for per with".split()
+    " wasted waste discarded zero and the for per with"
+    # routes: "sub q injection" is 96372, not Depo-SubQ Provera
+    " subq sq sc im iv subcutaneous intramuscular intravenous".split()
 )
 # How many tokenised full-text rows are kept between searches.
 ROW_CACHE = 20_000
