@@ -77,7 +77,12 @@ class Text:
         tokens = tuple(words_of(text))
         joined = frozenset(a + b for a, b in itertools.pairwise(tokens))
         key = " ".join(tokens)
-        dkey = " ".join(t for t in tokens if t not in _DEFAULT_WORDS) if title else key
+        if title:
+            dkey = " ".join(t for t in tokens if t not in _DEFAULT_WORDS)
+        elif tokens[-1:] == ("nos",):  # "Allergic reaction NOS" is "allergic reaction"
+            dkey = " ".join(tokens[:-1])
+        else:
+            dkey = key
         token_set = frozenset(tokens) | joined
         return cls(
             weight,
