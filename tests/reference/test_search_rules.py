@@ -570,3 +570,39 @@ def test_a_route_word_is_how_a_drug_is_given_not_which_drug(
     engine: SearchEngine, query: str, first: str
 ) -> None:
     assert codes(engine, query, 3)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "header"),
+    [
+        # The header's title is the words typed, but a claim needs a billable code.
+        ("sprain ankle", "S93.409A", "S93.4"),
+        ("ankle sprain", "S93.409A", "S93.4"),
+        # A37 (a header) is exactly "whooping cough": its billable codes answer before the
+        # vaccines whose terms also say it.
+        ("whooping cough", "A37.90", "A37"),
+    ],
+)
+def test_a_header_named_exactly_lists_a_billable_code_first(
+    engine: SearchEngine, store: ReferenceStore, query: str, first: str, header: str
+) -> None:
+    found = codes(engine, query, 10)
+    assert found[0] == first, found
+    record = store.get(header, "ICD-10-CM")
+    assert record is not None and record.summary.billable is False  # the premise
+    if header in found:
+        assert found.index(header) > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("mumps", "B26.9"),  # "Mumps NOS", not mumps orchitis (B26.0)
+        ("allergic reaction", "T78.40XA"),  # "Allergic reaction NOS", not T80.5
+        ("migraine", "G43.909"),  # its own term stays before the other G43 codes
+    ],
+)
+def test_the_nos_code_is_the_condition_named_alone(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    assert codes(engine, query, 5)[0] == first

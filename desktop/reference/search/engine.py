@@ -28,7 +28,15 @@ from desktop.reference.search.query import (
     parse_query,
     words_of,
 )
-from desktop.reference.search.ranking import Candidate, Group, Scorer, Text, rank, scattered
+from desktop.reference.search.ranking import (
+    Candidate,
+    Group,
+    Scorer,
+    Text,
+    lend_exactness,
+    rank,
+    scattered,
+)
 from desktop.reference.search.results import SearchResponse, SearchResult, with_dose
 from desktop.reference.search.words import Vocabulary
 from desktop.reference.store import CodeSummary, ReferenceStore
@@ -342,6 +350,7 @@ class SearchEngine:
         ]
         scorer = Scorer(groups, exact_keys, parsed.weak, drug_groups)
         scored = [scorer.score(c) for c in cands.values()]
+        lend_exactness(scored)
         # A drug named (a dose, a brand or generic name) asks for HCPCS at equal relevance.
         named_drug = parsed.dose is not None or bool(drug_groups)
         intent = parsed.system or ("HCPCS" if named_drug else None)
@@ -534,9 +543,9 @@ class SearchEngine:
         headers = [c for c in out if c.summary.billable is False and c.order < 8][:6]
         inherited: dict[str, list[Text]] = {}
         for h in headers:
-            own = [Text.of(0.9, t, t) for t in incl.get(h.summary.id, ())]
+            own = [Text.of(0.9, t, t, inherited=True) for t in incl.get(h.summary.id, ())]
             if not own:  # a header named exactly: its default child answers too
-                own = [Text.of(0.8, h.summary.title, h.summary.title)]
+                own = [Text.of(0.8, h.summary.title, h.summary.title, inherited=True)]
             inherited[h.summary.code] = own
         header_order = {h.summary.code: h.order for h in headers}
         for child, parent in self._billable_children([h.summary for h in headers]):

@@ -7,7 +7,9 @@ checked group by group. The order, most important first:
 1. active before deleted, always;
 2. rows matching more of the groups before rows matching fewer;
 3. an exact title or term match (the words typed are a term of the row, or its title
-   without "unspecified" and its like);
+   without "unspecified" and its like; "X NOS" is "X"), on a billable code: a header
+   named exactly lends it to the billable codes under it, which follow the rows exact on
+   their own texts;
 4. how well the groups matched: a whole word beats a prefix, a title or term beats an
    inclusion term, which beats our description;
 5. the code set the query names ("dx", "cpt", a dose asks for a drug);
@@ -69,9 +71,18 @@ class Text:
     plain: frozenset[str]  # a title's words a person types, not "unspecified", "of", ...
     #   (its words only, not two words joined: those would count a long title twice)
     negated: frozenset[str]  # a title's words only after "without" ("without angina")
+    inherited: bool  # a header's text, lent to the billable codes under it
 
     @classmethod
-    def of(cls, weight: float, text: str, label: str | None, *, title: bool = False) -> Text:
+    def of(
+        cls,
+        weight: float,
+        text: str,
+        label: str | None,
+        *,
+        title: bool = False,
+        inherited: bool = False,
+    ) -> Text:
         if not 0 < weight <= BEST_HIT:  # Scorer.score stops at BEST_HIT
             raise ValueError(f"a text's weight is in (0, {BEST_HIT}], not {weight}")
         tokens = tuple(words_of(text))
@@ -97,6 +108,7 @@ class Text:
             title and _is_default(tokens),
             frozenset(tokens) - _DEFAULT_WORDS - _INITIAL_WORDS if title else frozenset(),
             _negated(tokens) if title else frozenset(),
+            inherited,
         )
 
 
@@ -141,6 +153,7 @@ class Scored:
     extra: int = 0  # title words the query did not ask for (a narrower code has more)
     other_drug: bool = False  # a drug row without the drug the query names
     covered: int = 0  # typed words the matched groups stand for
+    lent: bool = False  # exact only as a code under a header named exactly
 
 
 def _nearly(key: str, typed: set[str]) -> bool:
@@ -275,9 +288,11 @@ class Scorer:
                 title_covers = False
         exact_keys = self.exact_keys
         exact = False
+        lent = False
+        nos = False
         label = None
         near_lengths = self.near_lengths
-        for t in texts:
+        for t in texts:  # the row's own texts come before what a header lends it
             dkey = t.dkey
             if (
                 dkey in exact_keys
@@ -285,6 +300,9 @@ class Scorer:
                 or (len(dkey) in near_lengths and _nearly(dkey, exact_keys))
             ):
                 exact = True
+                lent = t.inherited
+                # "Mumps NOS" (B26.9): the code for the words with nothing more said
+                nos = not t.title and not t.inherited and dkey != t.key and dkey in exact_keys
                 if not t.title and t.label:
                     label = t.label
                 break
@@ -301,15 +319,15 @@ class Scorer:
                 quality -= NEGATED_PENALTY * sum(
                     1 for words in self.group_words if not words.isdisjoint(title.negated)
                 )
-            unspecified = title.unspecified
+            unspecified = title.unspecified or nos
             prefixes = self.prefixes
-            for w in title.plain - self.typed:
+            for w in () if nos else title.plain - self.typed:
                 if not (prefixes and w.startswith(prefixes)):
                     extra += 1
         kind = "term" if exact and label else ("text" if matched else "prefix")
         other_drug = bool(self.drug_groups) and not named and c.summary.kind == "drug"
         return Scored(
-            c, matched, quality, exact, label, unspecified, kind, extra, other_drug, covered
+            c, matched, quality, exact, label, unspecified, kind, extra, other_drug, covered, lent
         )
 
 
@@ -318,6 +336,25 @@ def _is_default(tokens: tuple[str, ...]) -> bool:
     complication named after "with" ("Opioid dependence with unspecified ... disorder")."""
     head = tokens[: tokens.index("with")] if "with" in tokens else tokens
     return bool(set(head) & _UNSPECIFIED)
+
+
+def lend_exactness(scored: list[Scored]) -> None:
+    """A header named exactly ("whooping cough": A37) is not billable: the billable codes
+    under it answer exactly too (an ICD-10-CM code begins with its headers' codes), after
+    the rows that are the words themselves ("migraine": G43.909, its term, first)."""
+    named = tuple(
+        s.candidate.summary.code
+        for s in scored
+        if s.exact
+        and s.candidate.summary.billable is False
+        and s.candidate.summary.system == "ICD-10-CM"
+    )
+    if not named:
+        return
+    for s in scored:
+        row = s.candidate.summary
+        if not s.exact and row.billable and row.system == "ICD-10-CM":
+            s.exact = s.lent = row.code.startswith(named)
 
 
 def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
@@ -329,7 +366,10 @@ def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
             s.other_drug,
             -s.matched_groups,
             -s.covered,
-            not s.exact,
+            # An exact match on a header (not billable) does not put it before billable
+            # codes of the same words: "sprain ankle" is S93.409A before S93.4.
+            not (s.exact and summary.billable is not False),
+            s.lent,
             -round(s.quality, 2),
             intent is not None and summary.system != intent,
             summary.billable is False,
