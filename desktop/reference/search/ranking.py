@@ -340,21 +340,26 @@ def _is_default(tokens: tuple[str, ...]) -> bool:
 
 def lend_exactness(scored: list[Scored]) -> None:
     """A header named exactly ("whooping cough": A37) is not billable: the billable codes
-    under it answer exactly too (an ICD-10-CM code begins with its headers' codes), after
-    the rows that are the words themselves ("migraine": G43.909, its term, first)."""
-    named = tuple(
-        s.candidate.summary.code
+    under it (an ICD-10-CM code begins with its headers' codes) that match the words as
+    well as it does answer exactly too, after the rows that are the words themselves
+    ("migraine": G43.909, its term, first). A code whose title rules a word out ("Vomiting
+    without nausea") matches less well, and is lent nothing."""
+    named = [
+        (s.candidate.summary.code, s.quality)
         for s in scored
         if s.exact
         and s.candidate.summary.billable is False
         and s.candidate.summary.system == "ICD-10-CM"
-    )
+    ]
     if not named:
         return
     for s in scored:
         row = s.candidate.summary
         if not s.exact and row.billable and row.system == "ICD-10-CM":
-            s.exact = s.lent = row.code.startswith(named)
+            s.exact = s.lent = any(
+                row.code.startswith(code) and round(s.quality, 2) >= round(quality, 2)
+                for code, quality in named
+            )
 
 
 def rank(scored: list[Scored], intent: str | None) -> list[Scored]:
