@@ -606,3 +606,21 @@ def test_the_nos_code_is_the_condition_named_alone(
     engine: SearchEngine, query: str, first: str
 ) -> None:
     assert codes(engine, query, 5)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # The term is "hepatitis a and b vaccine": the small word between the shorthands
+        # is part of it. Had listed the hepatitis B vaccines.
+        ("hep a and b vaccine", "90636"),
+        ("hep a & b vaccine", "90636"),
+        ("hep a vaccine", "90632"),  # "hep a" is hepatitis A: not the hepatitis B vaccines
+    ],
+)
+def test_a_shorthand_spelled_out_keeps_the_small_words_between(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    found = codes(engine, query, 5)
+    assert found[0] == first
+    assert not {"90739", "90743", "90744", "90746"} & set(found[:3])

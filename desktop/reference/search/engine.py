@@ -315,7 +315,8 @@ class SearchEngine:
             return self._first_letters(groups[0], system, limit)
         phrase = term_key(" ".join(g_w for g in groups for g_w in g.words))
         phrase_all = term_key(" ".join(parsed.all_words))
-        exact_keys = {k for k in (phrase, phrase_all, _meant_phrase(groups)) if k}
+        meant = (_meant_phrase(groups), _meant_phrase(groups, parsed.all_words))
+        exact_keys = {k for k in (phrase, phrase_all, *meant) if k}
         # A term typed in the plural is that term ("injections", "shots").
         exact_keys |= {k[:-1] for k in exact_keys if len(k) > 4 and k.endswith("s")}
         cands: dict[int, Candidate] = {}
@@ -627,22 +628,40 @@ def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return [a for a in dict.fromkeys(alts) if a]
 
 
-def _meant_phrase(groups: list[Group]) -> str:
+def _meant_phrase(groups: list[Group], words: list[str] | None = None) -> str:
     """The words typed with a shorthand of one meaning spelled out: "hep b vaccine" is then
     exactly the term "hepatitis b vaccine". Only among other words (alone, a shorthand
     already finds what it means), and only a shorthand for a phrase ("hep b", "hepb":
-    "hepatitis b"); one of several meanings ("tdap") is left as typed. "" when nothing
-    was spelled out."""
+    "hepatitis b"); one of several meanings ("tdap") is left as typed. With ``words`` (all
+    the words typed), the small words between the groups are kept: "hep a and b vaccine"
+    is the term "hepatitis a and b vaccine". "" when nothing was spelled out."""
     if len(groups) < 2:
         return ""
     out: list[str] = []
     spelled = False
-    for g in groups:
+
+    def say(g: Group) -> None:
+        nonlocal spelled
         if len(g.alts) == g.literal + 1 and len(g.alts[g.literal]) >= 2:
             out.extend(g.alts[g.literal])
             spelled = True
         else:
             out.extend(g.words)
+
+    if words is None:
+        for g in groups:
+            say(g)
+    else:
+        i = n = 0
+        while i < len(words):
+            size = len(groups[n].words) if n < len(groups) else 0
+            if size and tuple(words[i : i + size]) == groups[n].words:
+                say(groups[n])
+                i += size
+                n += 1
+            else:  # a small word, or a word the groups changed (a typo): as typed
+                out.append(words[i])
+                i += 1
     return term_key(" ".join(out)) if spelled else ""
 
 
