@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass
 
 from desktop.reference.keys import SYSTEMS, clean_query, code_key, term_key
+from desktop.reference.search.groups import meant_phrase, word_groups
 from desktop.reference.search.query import (
     ParsedQuery,
     parse_query,
@@ -130,8 +131,9 @@ class SearchEngine:
         # The code sets the full-text table holds (ICD-10-CM; CPT or HCPCS once imported):
         # a filter to another set finds nothing there, and need not read every match.
         self._bulk_systems = {
-            str(r[0])
-            for r in self.store.query("SELECT DISTINCT system FROM codes WHERE curated = 0")
+            s
+            for s in SYSTEMS
+            if self.store.query("SELECT 1 FROM codes WHERE system = ? AND curated = 0 LIMIT 1", [s])
         }
 
     # ------------------------------------------------------------------ public
@@ -169,7 +171,7 @@ class SearchEngine:
                 add(s, "prefix")
         corrected = None
         if parsed.words and not (whole_code and out):
-            groups, corrected = self._groups(parsed)
+            groups, corrected = word_groups(parsed, self._words, self._drug_words)
             for r in self._text(parsed, groups, system, limit):
                 if r.summary.id not in out:
                     out[r.summary.id] = r
@@ -228,81 +230,6 @@ class SearchEngine:
 
     # ------------------------------------------------------------------ words
 
-    def _groups(self, parsed: ParsedQuery) -> tuple[list[Group], str | None]:
-        """The words that matter as groups of alternatives; phrases kept together."""
-        words = parsed.all_words
-        groups: list[Group] = []
-        changed = False
-        typed: list[str] = []
-        # A bare number with a drug named ("toradol 60", "promethazine 25") is a dose with
-        # no unit: a tie-break, never a word to match ("25" found etanercept, 25 mg).
-        dose_number = parsed.dose is None and any(
-            w in self._drug_words for w in (*parsed.words, "".join(parsed.words))
-        )
-        i = 0
-        while i < len(words) and len(groups) < 8:
-            took = 0
-            for n in (3, 2):
-                chunk = words[i : i + n]
-                if len(chunk) < n:
-                    continue
-                spaced, joined = " ".join(chunk), "".join(chunk)
-                for k in (spaced, joined):
-                    if k in self._words.synonyms:
-                        alts = [tuple(chunk), (joined,)] + [
-                            tuple(words_of(m)) for m in self._words.synonyms[k]
-                        ]
-                        groups.append(Group(tuple(chunk), _dedupe(alts), None, literal=2))
-                        typed.append(spaced)
-                        took = n
-                        break
-                if took:
-                    break
-            if took:
-                i += took
-                continue
-            w = words[i]
-            i += 1
-            if w not in parsed.words:
-                continue
-            if dose_number and w.isdigit() and len(parsed.words) > 1:
-                parsed.weak.append(w)
-                continue
-            fixed = self._words.correct(w)
-            stem = self._words.stem(w, fixed)
-            if stem is not None:
-                fixed = stem
-            elif fixed != w:
-                changed = True
-            typed.append(fixed)
-            alts = [(fixed,)]
-            literal = 1
-            stands_for = list(self._words.synonyms.get(fixed, []))
-            if len(fixed) > 4 and fixed.endswith("s") and fixed not in self._words.known:
-                # "injections" is "injection" as typed, and what that stands for.
-                one = fixed[:-1]
-                alts.append((one,))
-                literal = 2
-                stands_for += self._words.synonyms.get(one, [])
-            alts += [tuple(words_of(m)) for m in stands_for]
-            alts += [(b,) for b in self._words.bases(fixed)]
-            prefix = None
-            alone = len(parsed.words) == 1  # a first letter or two, still being typed
-            last = i >= len(words)
-            # A whole word is a prefix only while it may still be being typed (the last).
-            typing = last or fixed not in self._words.word_set
-            if (
-                (len(fixed) >= 3 or alone)
-                and typing
-                and fixed not in self._words.known
-                and not fixed.isdigit()
-            ):
-                prefix = fixed
-            groups.append(Group((fixed,), _dedupe(alts), prefix, literal))
-        if not groups and parsed.words:  # only stop words typed: search them as they are
-            groups = [Group((w,), [(w,)], None) for w in parsed.words[:4]]
-        return groups, (" ".join(typed) if changed else None)
-
     # ------------------------------------------------------------------ text search
 
     def _text(
@@ -315,7 +242,7 @@ class SearchEngine:
             return self._first_letters(groups[0], system, limit)
         phrase = term_key(" ".join(g_w for g in groups for g_w in g.words))
         phrase_all = term_key(" ".join(parsed.all_words))
-        meant = (_meant_phrase(groups), _meant_phrase(groups, parsed.all_words))
+        meant = (meant_phrase(groups), meant_phrase(groups, parsed.all_words))
         exact_keys = {k for k in (phrase, phrase_all, *meant) if k}
         # A term typed in the plural is that term ("injections", "shots").
         exact_keys |= {k[:-1] for k in exact_keys if len(k) > 4 and k.endswith("s")}
@@ -622,47 +549,6 @@ class SearchEngine:
                 self._children[h.id] = tuple(self._summaries_of(by_parent.get(h.code, [])))
         out = [(c, h.code) for h in headers for c in self._children[h.id]]
         return out[:48]
-
-
-def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    return [a for a in dict.fromkeys(alts) if a]
-
-
-def _meant_phrase(groups: list[Group], words: list[str] | None = None) -> str:
-    """The words typed with a shorthand of one meaning spelled out: "hep b vaccine" is then
-    exactly the term "hepatitis b vaccine". Only among other words (alone, a shorthand
-    already finds what it means), and only a shorthand for a phrase ("hep b", "hepb":
-    "hepatitis b"); one of several meanings ("tdap") is left as typed. With ``words`` (all
-    the words typed), the small words between the groups are kept: "hep a and b vaccine"
-    is the term "hepatitis a and b vaccine". "" when nothing was spelled out."""
-    if len(groups) < 2:
-        return ""
-    out: list[str] = []
-    spelled = False
-
-    def say(g: Group) -> None:
-        nonlocal spelled
-        if len(g.alts) == g.literal + 1 and len(g.alts[g.literal]) >= 2:
-            out.extend(g.alts[g.literal])
-            spelled = True
-        else:
-            out.extend(g.words)
-
-    if words is None:
-        for g in groups:
-            say(g)
-    else:
-        i = n = 0
-        while i < len(words):
-            size = len(groups[n].words) if n < len(groups) else 0
-            if size and tuple(words[i : i + size]) == groups[n].words:
-                say(groups[n])
-                i += size
-                n += 1
-            else:  # a small word, or a word the groups changed (a typo): as typed
-                out.append(words[i])
-                i += 1
-    return term_key(" ".join(out)) if spelled else ""
 
 
 def _fts_group(g: Group, prefix: bool) -> str:

@@ -1,0 +1,134 @@
+"""The words typed, as the groups a search matches: phrases kept together, shorthands
+and synonyms as alternatives, typos corrected, the last word a prefix while it is typed.
+
+:func:`word_groups` makes them for :mod:`desktop.reference.search.engine`;
+:func:`meant_phrase` spells a query's shorthands out, for an exact term match. No Qt.
+"""
+
+from __future__ import annotations
+
+from desktop.reference.keys import term_key
+from desktop.reference.search.query import ParsedQuery, words_of
+from desktop.reference.search.ranking import Group
+from desktop.reference.search.words import Vocabulary
+
+__all__ = ["meant_phrase", "word_groups"]
+
+
+def word_groups(
+    parsed: ParsedQuery, vocabulary: Vocabulary, drug_words: set[str]
+) -> tuple[list[Group], str | None]:
+    """The words that matter as groups of alternatives; phrases kept together."""
+    words = parsed.all_words
+    groups: list[Group] = []
+    changed = False
+    typed: list[str] = []
+    # A bare number with a drug named ("toradol 60", "promethazine 25") is a dose with
+    # no unit: a tie-break, never a word to match ("25" found etanercept, 25 mg).
+    dose_number = parsed.dose is None and any(
+        w in drug_words for w in (*parsed.words, "".join(parsed.words))
+    )
+    i = 0
+    while i < len(words) and len(groups) < 8:
+        took = 0
+        for n in (3, 2):
+            chunk = words[i : i + n]
+            if len(chunk) < n:
+                continue
+            spaced, joined = " ".join(chunk), "".join(chunk)
+            for k in (spaced, joined):
+                if k in vocabulary.synonyms:
+                    alts = [tuple(chunk), (joined,)] + [
+                        tuple(words_of(m)) for m in vocabulary.synonyms[k]
+                    ]
+                    groups.append(Group(tuple(chunk), _dedupe(alts), None, literal=2))
+                    typed.append(spaced)
+                    took = n
+                    break
+            if took:
+                break
+        if took:
+            i += took
+            continue
+        w = words[i]
+        i += 1
+        if w not in parsed.words:
+            continue
+        if dose_number and w.isdigit() and len(parsed.words) > 1:
+            parsed.weak.append(w)
+            continue
+        fixed = vocabulary.correct(w)
+        stem = vocabulary.stem(w, fixed)
+        if stem is not None:
+            fixed = stem
+        elif fixed != w:
+            changed = True
+        typed.append(fixed)
+        alts = [(fixed,)]
+        literal = 1
+        stands_for = list(vocabulary.synonyms.get(fixed, []))
+        if len(fixed) > 4 and fixed.endswith("s") and fixed not in vocabulary.known:
+            # "injections" is "injection" as typed, and what that stands for.
+            one = fixed[:-1]
+            alts.append((one,))
+            literal = 2
+            stands_for += vocabulary.synonyms.get(one, [])
+        alts += [tuple(words_of(m)) for m in stands_for]
+        alts += [(b,) for b in vocabulary.bases(fixed)]
+        prefix = None
+        alone = len(parsed.words) == 1  # a first letter or two, still being typed
+        last = i >= len(words)
+        # A whole word is a prefix only while it may still be being typed (the last).
+        typing = last or fixed not in vocabulary.word_set
+        if (
+            (len(fixed) >= 3 or alone)
+            and typing
+            and fixed not in vocabulary.known
+            and not fixed.isdigit()
+        ):
+            prefix = fixed
+        groups.append(Group((fixed,), _dedupe(alts), prefix, literal))
+    if not groups and parsed.words:  # only stop words typed: search them as they are
+        groups = [Group((w,), [(w,)], None) for w in parsed.words[:4]]
+    return groups, (" ".join(typed) if changed else None)
+
+
+def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return [a for a in dict.fromkeys(alts) if a]
+
+
+def meant_phrase(groups: list[Group], words: list[str] | None = None) -> str:
+    """The words typed with a shorthand of one meaning spelled out: "hep b vaccine" is then
+    exactly the term "hepatitis b vaccine". Only among other words (alone, a shorthand
+    already finds what it means), and only a shorthand for a phrase ("hep b", "hepb":
+    "hepatitis b"); one of several meanings ("tdap") is left as typed. With ``words`` (all
+    the words typed), the small words between the groups are kept: "hep a and b vaccine"
+    is the term "hepatitis a and b vaccine". "" when nothing was spelled out."""
+    if len(groups) < 2:
+        return ""
+    out: list[str] = []
+    spelled = False
+
+    def say(g: Group) -> None:
+        nonlocal spelled
+        if len(g.alts) == g.literal + 1 and len(g.alts[g.literal]) >= 2:
+            out.extend(g.alts[g.literal])
+            spelled = True
+        else:
+            out.extend(g.words)
+
+    if words is None:
+        for g in groups:
+            say(g)
+    else:
+        i = n = 0
+        while i < len(words):
+            size = len(groups[n].words) if n < len(groups) else 0
+            if size and tuple(words[i : i + size]) == groups[n].words:
+                say(groups[n])
+                i += size
+                n += 1
+            else:  # a small word, or a word the groups changed (a typo): as typed
+                out.append(words[i])
+                i += 1
+    return term_key(" ".join(out)) if spelled else ""
