@@ -624,3 +624,22 @@ def test_a_shorthand_spelled_out_keeps_the_small_words_between(
     found = codes(engine, query, 5)
     assert found[0] == first
     assert not {"90739", "90743", "90744", "90746"} & set(found[:3])
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "units"),
+    [
+        # Nirsevimab comes in 0.5 mL (50 mg, 90380) and 1 mL (100 mg, 90381) syringes: the
+        # code is chosen by the dose given (AAP), not two small syringes for one large.
+        ("beyfortus 100 mg", "90381", 1),
+        ("beyfortus 200 mg", "90381", 2),  # the second season: two 1 mL shots
+        ("beyfortus 50 mg", "90380", 1),
+        ("nirsevimab 100mg", "90381", 1),
+    ],
+)
+def test_a_product_in_several_sizes_is_billed_in_the_size_the_dose_is(
+    engine: SearchEngine, query: str, first: str, units: int
+) -> None:
+    top = engine.search(query).results[0]
+    assert top.code == first
+    assert top.dose is not None and top.dose.units == units

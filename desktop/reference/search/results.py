@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from desktop.reference.search.query import Dose
 from desktop.reference.store import BillingUnit, CodeSummary, ReferenceStore
-from desktop.reference.units import UnitError, billing_units
+from desktop.reference.units import UnitError, billing_units, exact_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,7 @@ def with_dose(store: ReferenceStore, results: list[SearchResult], dose: Dose) ->
         )
     }
     out = []
+    whole: dict[int, bool] = {}  # the dose is a whole number of the code's units
     for r in results:
         bu = units.get(r.summary.id)
         if bu is None:
@@ -67,11 +68,36 @@ def with_dose(store: ReferenceStore, results: list[SearchResult], dose: Dose) ->
             continue
         try:
             n: int | None = billing_units(bu, dose.amount, dose.unit)
+            whole[r.summary.id] = exact_units(bu, dose.amount, dose.unit) == n
         except UnitError:
             n = None
         out.append(SearchResult(r.summary, r.match, r.matched, Dose(dose.amount, dose.unit, n)))
     # A dose asks for a drug: drugs the dose fits first, keeping their order.
-    return sorted(out, key=lambda r: 0 if r.dose is not None and r.dose.units else 1)
+    out.sort(key=lambda r: 0 if r.dose is not None and r.dose.units else 1)
+    return _by_size(out, whole)
+
+
+def _by_size(out: list[SearchResult], whole: dict[int, bool]) -> list[SearchResult]:
+    """One product in several sizes (found by the same brand or name, one after another):
+    the size the dose is a whole number of, and the fewest units of, first. Beyfortus
+    100 mg is one 1 mL syringe (90381 x 1), not two 0.5 mL ones (90380 x 2)."""
+    i = 0
+    while i < len(out):
+        j = i + 1
+        label = out[i].matched
+        while j < len(out) and label is not None and out[j].matched == label and out[j].dose:
+            j += 1
+        if j - i > 1 and out[i].dose is not None:
+            run = out[i:j]
+            run.sort(
+                key=lambda r: (
+                    not whole.get(r.summary.id, False),
+                    (r.dose.units or 0) if r.dose else 0,
+                )
+            )
+            out[i:j] = run
+        i = j
+    return out
 
 
 def modifiers_phrase(modifiers: list[str]) -> str:
