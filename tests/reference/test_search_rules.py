@@ -643,3 +643,19 @@ def test_a_product_in_several_sizes_is_billed_in_the_size_the_dose_is(
     top = engine.search(query).results[0]
     assert top.code == first
     assert top.dose is not None and top.dose.units == units
+
+
+@pytest.mark.parametrize(
+    ("query", "firsts"),
+    [
+        # "11" and "year" had found the Moderna vaccine "through 11 years" before Tdap.
+        ("tdap 11 year old", {"90715"}),
+        ("dtap 4 year old", {"90700", "90696"}),
+        ("fever 3 month old", {"R50.9"}),
+        ("flu shot over 65", {"90653", "90662", "G0008", "90471"}),  # not a COVID product
+    ],
+)
+def test_an_age_says_who_the_patient_is_not_which_code(
+    engine: SearchEngine, query: str, firsts: set[str]
+) -> None:
+    assert codes(engine, query, 3)[0] in firsts

@@ -28,6 +28,10 @@ def word_groups(
     dose_number = parsed.dose is None and any(
         w in drug_words for w in (*parsed.words, "".join(parsed.words))
     )
+    # An age ("tdap 11 year old", "flu vaccine 6 months", "over 65") says who the patient
+    # is, not what a code is: its words only break ties ("11" had found the Moderna
+    # vaccine "through 11 years" before Tdap).
+    ages = _age_words(words) if len(parsed.words) > 2 else set()
     i = 0
     while i < len(words) and len(groups) < 8:
         took = 0
@@ -54,7 +58,7 @@ def word_groups(
         i += 1
         if w not in parsed.words:
             continue
-        if dose_number and w.isdigit() and len(parsed.words) > 1:
+        if (dose_number and w.isdigit() and len(parsed.words) > 1) or (i - 1) in ages:
             parsed.weak.append(w)
             continue
         fixed = vocabulary.correct(w)
@@ -95,6 +99,28 @@ def word_groups(
 
 def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return [a for a in dict.fromkeys(alts) if a]
+
+
+_AGE_UNITS = frozenset("year years yr yrs yo month months mo mos old".split())
+_AGE_BEFORE = frozenset("age ages aged over under".split())
+
+
+def _age_words(words: list[str]) -> set[int]:
+    """The positions of an age's words: a number with a unit after it ("11 year old",
+    "6 months") or "age", "over", "under" before it ("over 65")."""
+    out: set[int] = set()
+    for n, w in enumerate(words):
+        if not w.isdigit() or len(w) > 3:
+            continue
+        after = n + 1
+        if after < len(words) and words[after] in _AGE_UNITS:
+            out.add(n)
+            while after < len(words) and words[after] in _AGE_UNITS:
+                out.add(after)
+                after += 1
+        elif n > 0 and words[n - 1] in _AGE_BEFORE:
+            out |= {n - 1, n}
+    return out
 
 
 def meant_phrase(groups: list[Group], words: list[str] | None = None) -> str:
