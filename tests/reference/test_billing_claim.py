@@ -466,3 +466,11 @@ def test_two_office_visits_the_same_day_are_reported_as_one(store: ReferenceStor
     assert any(f.rule == "two-em-visits" for f in check_claim(store, "99213x2, J06.9").findings)
     one = check_claim(store, "99213-25, 96372, J1100, J06.9", payer="medicare")
     assert not any(f.rule == "two-em-visits" for f in one.findings)
+
+
+def test_an_rsv_antibody_claim_without_a_diagnosis_names_z29_11(store: ReferenceStore) -> None:
+    said = finding(check(store, "90381", "96381"), "no-diagnosis")
+    assert "Z29.11" in said and "Z23" not in said
+    # a vaccine beside it: both hints
+    both = finding(check(store, "90381", "96380", "90744", "90460"), "no-diagnosis")
+    assert "Z29.11" in both and "Z23" in both

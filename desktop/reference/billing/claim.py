@@ -99,13 +99,19 @@ class _Check(VaccineChecks, DrugChecks, JzJwChecks, AntibodyChecks):
     def diagnosis(self) -> None:
         dx = self.diagnoses
         if not dx:
-            z23 = " (Z23 for an immunization encounter)" if self.by_kind("vaccine") else ""
+            hints = ["Z23 for an immunization encounter"] if self.by_kind("vaccine") else []
+            hints += [
+                f"{r.diagnosis} for {r.name}"
+                for r in self.own_admin_rules
+                if r.products & self.codes
+            ]
+            said = f" ({'; '.join(hints)})" if hints else ""
             self.add(
                 INFO,
                 "no-diagnosis",
                 [],
                 "No diagnosis on the claim: add the ICD-10-CM code(s) that support the "
-                f"services{z23}.",
+                f"services{said}.",
                 "diagnosis",
             )
         for x in dx:
