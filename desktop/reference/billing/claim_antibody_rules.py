@@ -9,13 +9,12 @@ Z29.11, not Z23. 96380/96381 administer nirsevimab only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from desktop.reference.billing.claim_base import ERROR, INFO, WARNING, CheckBase
 
 __all__ = ["AntibodyChecks", "OwnAdmin"]
-
-_IMMUNIZATION_ADMIN = ("90460", "90461", "90471", "90472", "90473", "90474")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +50,9 @@ class OwnAdmin:
 class AntibodyChecks(CheckBase):
     """Products with their own administration codes (a mixin of the check)."""
 
-    @property
+    @cached_property
     def own_admin_rules(self) -> list[OwnAdmin]:
+        """The [[own_admin]] rules, read once a claim (three rules ask)."""
         return [OwnAdmin.of(r) for r in self.rules.get("own_admin", [])]
 
     def own_admin(self) -> None:
@@ -65,7 +65,7 @@ class AntibodyChecks(CheckBase):
             if not given:
                 continue
             what = f"{', '.join(given)} ({r.name})"
-            shots = [c for c in _IMMUNIZATION_ADMIN if c in self.codes]
+            shots = sorted(self.generic_admin & self.codes)
             told = False  # a finding here already names the administration to use
             if shots and not vaccines:
                 told = True

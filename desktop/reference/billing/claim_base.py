@@ -91,6 +91,20 @@ class CheckBase:
         source = str(table.get("source", source_key))
         self.findings.append(Finding(severity, rule, tuple(dict.fromkeys(codes)), message, source))
 
+    @property
+    def generic_admin(self) -> set[str]:
+        """The immunization administration codes of any vaccine (90460/90461, 90471-90474),
+        as vaccine_admin.toml names them: not the Medicare G-codes or 90480."""
+        v = self.vaccine
+        return {
+            v.injection_first,
+            v.injection_further,
+            v.counselled_first,
+            v.counselled_component,
+            v.nasal_first,
+            v.nasal_further,
+        }
+
     def fired(self, rule: str, code: str) -> bool:
         return any(f.rule == rule and code in f.codes for f in self.findings)
 

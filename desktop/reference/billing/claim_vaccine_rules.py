@@ -30,18 +30,6 @@ def _codes(lines: list[ClaimLine]) -> list[str]:
 class VaccineChecks(CheckBase):
     """Vaccine products and immunization administration codes (a mixin of the check)."""
 
-    @property
-    def generic_admin(self) -> set[str]:
-        v = self.vaccine
-        return {
-            v.injection_first,
-            v.injection_further,
-            v.counselled_first,
-            v.counselled_component,
-            v.nasal_first,
-            v.nasal_further,
-        }
-
     def vaccines(self) -> None:
         products = self.by_kind("vaccine")
         v = self.vaccine
