@@ -317,8 +317,8 @@ class SearchEngine:
             # The commonest words starting with the letters, not FTS5's "in"*: a prefix
             # query merges the rows of every word it starts (all the "s" words: 21 ms),
             # where these few are read lazily, 50 rows at most (0.3 ms).
-            words = (word, *self._words.commonest(word, 8))
-            match = "(" + " OR ".join(f'"{w}"' for w in dict.fromkeys(words)) + ")"
+            words = dict.fromkeys((word, *self._words.commonest(word, 8)))
+            match = _fts_group(Group(g.words, [(w,) for w in words], None), False)
             ids = self._fts_bulk(match, system, limit - len(out), 4 * RANK_CAP)
             out += [SearchResult(s, "prefix") for s in self._summaries_of(ids)]
         return out

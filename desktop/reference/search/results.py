@@ -85,7 +85,12 @@ def _by_size(out: list[SearchResult], whole: dict[int, bool]) -> list[SearchResu
     while i < len(out):
         j = i + 1
         label = out[i].matched
-        while j < len(out) and label is not None and out[j].matched == label and out[j].dose:
+        while (
+            j < len(out)
+            and label is not None
+            and out[j].matched == label
+            and out[j].dose is not None
+        ):
             j += 1
         if j - i > 1 and out[i].dose is not None:
             run = out[i:j]
