@@ -60,3 +60,38 @@ def test_a_one_slip_typo_becomes_the_best_word_one_edit_away(words: Vocabulary, 
         ),
     )
     assert words.correct(typo) == expected
+
+
+def test_the_words_one_edit_away_are_all_found_without_comparing_them_all(
+    words: Vocabulary,
+) -> None:
+    """The corrector compares a typo only with the words of its first letter and length
+    (give or take one), and looks up the edits at the first letter. On typos of every kind
+    of slip, at every position, the first letter among them, it finds exactly the words a
+    comparison with every word finds."""
+    import random
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    rnd = random.Random(3)
+    everything = words.fix_words()
+    sample = rnd.sample([w for w in everything if w.isalpha() and len(w) >= 5], 60)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    typos = set()
+    for w in sample:
+        for i in (0, 1, rnd.randrange(len(w))):  # the first letters, and one anywhere
+            typos |= {
+                w[:i] + rnd.choice(letters) + w[i + 1 :],  # changed
+                w[:i] + rnd.choice(letters) + w[i:],  # added
+                w[:i] + w[i + 1 :],  # dropped
+                w[:i] + w[i + 1 : i + 2] + w[i : i + 1] + w[i + 2 :],  # swapped
+            }
+    typos = {t for t in typos if len(t) >= 4 and not words.found(t)}
+    assert len(typos) > 300, "the premise: many typos the data does not hold"
+    for t in sorted(typos):
+        brute = {
+            str(m[0])
+            for m in process.extract(t, everything, scorer=OSA.distance, score_cutoff=1, limit=None)
+        }
+        assert set(words._one_edit(t)) == brute - {t}, t

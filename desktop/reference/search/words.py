@@ -45,7 +45,9 @@ class Vocabulary:
             )
         } | {k for k in self.synonyms if " " not in k}
         self._fixes: list[str] | None = None  # what a typo may become (made on the first)
-        self._by_length: dict[int, list[str]] | None = None
+        self._by_start: dict[tuple[str, int], list[str]] | None = None
+        self._by_rest: dict[str, list[str]] = {}
+        self._fix_set: set[str] = set()
         self._commonest: dict[tuple[str, int], tuple[str, ...]] = {}
 
     def bases(self, w: str) -> list[str]:
@@ -103,13 +105,10 @@ class Vocabulary:
                 c,
             )
 
-        # Most typos are one slip: look among the words one letter longer or shorter or
-        # as long (a third of the list) for words one edit away, first.
-        one = process.extract(
-            w, self._lengths_near(len(w)), scorer=OSA.distance, score_cutoff=1, limit=None
-        )
+        # Most typos are one slip: the words one edit away come first.
+        one = self._one_edit(w)
         if one:
-            return min((str(n[0]) for n in one), key=key)
+            return min(one, key=key)
         near = process.extract(w, self.fix_words(), scorer=fuzz.ratio, limit=8, score_cutoff=70)
         if not near:
             return w
@@ -119,22 +118,44 @@ class Vocabulary:
             return w  # two edits and another first letter: a guess ("epipen": "pipe")
         return best if edits <= max(2, len(w) // 4) else w
 
-    def _lengths_near(self, n: int) -> list[str]:
-        """The words a typo of ``n`` letters may be one edit from (``n - 1`` to ``n + 1``)."""
-        if self._by_length is None:
-            by: dict[int, list[str]] = {}
+    def _one_edit(self, w: str) -> list[str]:
+        """The words one edit (a letter changed, added or dropped, or two swapped) from ``w``.
+
+        An edit that keeps the first letter leaves a word of the same first letter and a
+        length within one: only those (a sixtieth of the list) are compared. One that
+        changes it is at the start, and spells the word's other letters: looked up.
+        """
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if self._by_start is None:
+            by: dict[tuple[str, int], list[str]] = {}
+            rest: dict[str, list[str]] = {}
             for word in self.fix_words():
-                by.setdefault(len(word), []).append(word)
-            self._by_length = by
-        by = self._by_length
-        return [*by.get(n - 1, ()), *by.get(n, ()), *by.get(n + 1, ())]
+                by.setdefault((word[0], len(word)), []).append(word)
+                rest.setdefault(word[1:], []).append(word)
+            self._by_start, self._by_rest = by, rest
+        by, rest = self._by_start, self._by_rest
+        n = len(w)
+        near = [*by.get((w[0], n - 1), ()), *by.get((w[0], n), ()), *by.get((w[0], n + 1), ())]
+        found = {
+            str(m[0])
+            for m in process.extract(w, near, scorer=OSA.distance, score_cutoff=1, limit=None)
+        }
+        # The first letter changed (X + w[1:]), added (X + w), dropped or swapped.
+        found.update(c for c in rest.get(w[1:], ()) if len(c) == n)
+        found.update(rest.get(w, ()))
+        found.update(c for c in (w[1:], w[1] + w[0] + w[2:]) if c in self._fix_set)
+        found.discard(w)
+        return sorted(found)
 
     def fix_words(self) -> list[str]:
         """What a typo may be corrected to: the words of the data, and the single-word terms
         and brand names ("solumedrol" for Solu-Medrol), which are in no title."""
         if self._fixes is None:
             extra = {k for k in self.known if k.isalpha() and len(k) >= 4}
-            self._fixes = sorted(self.word_set | extra)
+            self._fix_set = self.word_set | extra
+            self._fixes = sorted(self._fix_set)
         return self._fixes
 
     def commonest(self, prefix: str, n: int) -> tuple[str, ...]:
