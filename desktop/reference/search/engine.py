@@ -52,6 +52,9 @@ POOL = 40
 FALLBACK = 3
 # How many full-text rows (in bm25 order) are scored in full; the rest keep their order.
 SCORED = 24
+# A group in at most this many rows has them read (unranked, cheap) when a long query
+# falls back to mixes of its words: mixes that cannot meet are not asked for.
+FEW_ROWS = 1500
 # Words of how a drug is given, not which drug: they do not make a query a drug query.
 _ACT_WORDS = frozenset(
     "shot shots injection injections inj infusion infusions dose oil depot ped modifier"
@@ -409,18 +412,42 @@ class SearchEngine:
         if len(found) < pool and any(g.prefix for g in live):
             run(live, True)
         size = len(live) - 1
+        # Read once a mix of the words has found nothing: which words share no row.
+        rows_of: dict[int, frozenset[int]] | None = None
         while size >= 1 and len(found) < FALLBACK:
             if len(live) <= 4:
-                subsets = [list(s) for s in itertools.combinations(live, size)]
+                subsets = list(itertools.combinations(range(len(live)), size))
             else:  # drop the commonest words first
-                by_freq = sorted(live, key=lambda g: self._words.group_freq(g, True))
-                subsets = [by_freq[:size]]
+                by_freq = sorted(
+                    range(len(live)), key=lambda n: self._words.group_freq(live[n], True)
+                )
+                subsets = [tuple(by_freq[:size])]
             for subset in subsets:
-                run(subset, True)
+                if rows_of is not None and not _may_meet(subset, rows_of):
+                    continue  # two of its words are in no row together
+                if len(found) >= pool:
+                    break
+                before = len(found)
+                run([live[n] for n in subset], True)
+                if len(found) == before and rows_of is None and size >= 2:
+                    rows_of = self._group_rows(live, system)
             size -= 1
         if not found:
             return []
         return self._bulk_rows(list(found), found)
+
+    def _group_rows(self, groups: list[Group], system: str | None) -> dict[int, frozenset[int]]:
+        """The rows of each group that is in few (position -> row ids), to tell which
+        words of a long query are in no row together before asking FTS5 for each mix of
+        them ("influenza vaccine administration medicare": 11 of 14 find nothing)."""
+        out: dict[int, frozenset[int]] = {}
+        for n, g in enumerate(groups):
+            if self._words.group_freq(g, True) > FEW_ROWS:
+                continue
+            ids = self._fts_bulk(_fts_group(g, True), system, FEW_ROWS + 1, 4 * RANK_CAP)
+            if len(ids) <= FEW_ROWS:  # a word with digits may be commoner than guessed
+                out[n] = frozenset(ids)
+        return out
 
     def _fts_bulk(self, match: str, system: str | None, limit: int, est: int) -> list[int]:
         if system and system not in self._bulk_systems:
@@ -549,6 +576,14 @@ class SearchEngine:
                 self._children[h.id] = tuple(self._summaries_of(by_parent.get(h.code, [])))
         out = [(c, h.code) for h in headers for c in self._children[h.id]]
         return out[:48]
+
+
+def _may_meet(subset: tuple[int, ...], rows_of: dict[int, frozenset[int]]) -> bool:
+    """False when the rows known of the subset's groups (by position) have none in common."""
+    known = [rows_of[n] for n in subset if n in rows_of]
+    if len(known) < 2:
+        return True
+    return bool(frozenset.intersection(*known))
 
 
 def _fts_group(g: Group, prefix: bool) -> str:
