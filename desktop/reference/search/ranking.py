@@ -264,10 +264,13 @@ class Scorer:
             best_label: str | None = None
             title_hit = 0.0
             title_seen = False
+            firsts, prefix = test.firsts, test.prefix
             for t in texts:
-                h = test.hits(t)
-                if h:
-                    h *= t.weight
+                # The quick "no" (most texts hold none of the group's words) before the call.
+                if firsts.isdisjoint(t.token_set) and (prefix is None or prefix not in t.spaced):
+                    h = 0.0
+                else:
+                    h = test.hits(t) * t.weight
                 if t.title:
                     title_hit = h
                     title_seen = True
@@ -308,7 +311,7 @@ class Scorer:
                 break
         if label is None and label_votes and not title_covers:
             label = max(label_votes.items(), key=lambda kv: kv[1])[0]
-        title = next((t for t in texts if t.title), None)
+        title = texts[0] if texts and texts[0].title else next((t for t in texts if t.title), None)
         extra = 0
         unspecified = False
         if title is not None:
@@ -320,10 +323,12 @@ class Scorer:
                     1 for words in self.group_words if not words.isdisjoint(title.negated)
                 )
             unspecified = title.unspecified or nos
-            prefixes = self.prefixes
-            for w in () if nos else title.plain - self.typed:
-                if not (prefixes and w.startswith(prefixes)):
-                    extra += 1
+            if not nos:
+                rest = title.plain - self.typed
+                prefixes = self.prefixes
+                extra = len(rest)
+                if prefixes:  # a word still being typed may be one of them
+                    extra -= sum(1 for w in rest if w.startswith(prefixes))
         kind = "term" if exact and label else ("text" if matched else "prefix")
         other_drug = bool(self.drug_groups) and not named and c.summary.kind == "drug"
         return Scored(
