@@ -188,6 +188,29 @@ def test_a_long_query_does_not_ask_for_mixes_of_words_that_share_no_row(
     assert ranked < ranked_all and ranked <= 6, (ranked, ranked_all)
 
 
+@pytest.mark.parametrize("query", ["gout", "whooping cough", "sprain ankle", "shot"])
+def test_a_repeated_search_tokenises_nothing_again(
+    store: ReferenceStore, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """Rows, what headers lend their billable children and the children's titles are
+    tokenised once and kept (the rows do not change under an engine): the lent texts had
+    been made again at every search, a tenth of its work."""
+    from desktop.reference.search.ranking import Text
+
+    engine = SearchEngine(store)
+    first = [r.code for r in engine.search(query).results]
+    made: list[str] = []
+    of = Text.of.__func__  # type: ignore[attr-defined]
+
+    def counted(*args: object, **kw: object) -> Text:
+        made.append(str(args[2]))  # (cls, weight, text, label)
+        return of(*args, **kw)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Text, "of", classmethod(counted))
+    assert [r.code for r in engine.search(query).results] == first
+    assert made == []
+
+
 def test_icd_words(engine: SearchEngine) -> None:
     found = codes(engine, "encounter for immunization", limit=10)
     assert "Z23" in found[:3]

@@ -93,6 +93,10 @@ class SearchEngine:
         # children of headers: the same few hundred rows come back key after key.
         self._summaries: dict[int, CodeSummary] = {}
         self._children: dict[int, tuple[CodeSummary, ...]] = {}
+        # A header's texts as its billable children are lent them, and those children's
+        # titles: made once, not once a search.
+        self._lent: dict[int, tuple[Text, ...]] = {}
+        self._child_titles: dict[int, Text] = {}
 
     @property
     def warmed(self) -> bool:
@@ -496,11 +500,18 @@ class SearchEngine:
         # A header's inclusion terms speak for its billable children too.
         by_id = {c.summary.id: c for c in out}
         headers = [c for c in out if c.summary.billable is False and c.order < 8][:6]
-        inherited: dict[str, list[Text]] = {}
+        inherited: dict[str, tuple[Text, ...]] = {}
+        lent, titles = self._lent, self._child_titles
+        if len(lent) + len(titles) > ROW_CACHE:
+            lent.clear()
+            titles.clear()
         for h in headers:
-            own = [Text.of(0.9, t, t, inherited=True) for t in incl.get(h.summary.id, ())]
-            if not own:  # a header named exactly: its default child answers too
-                own = [Text.of(0.8, h.summary.title, h.summary.title, inherited=True)]
+            own = lent.get(h.summary.id)
+            if own is None:
+                own = tuple(Text.of(0.9, t, t, inherited=True) for t in incl[h.summary.id])
+                if not own:  # a header named exactly: its default child answers too
+                    own = (Text.of(0.8, h.summary.title, h.summary.title, inherited=True),)
+                lent[h.summary.id] = own
             inherited[h.summary.code] = own
         header_order = {h.summary.code: h.order for h in headers}
         for child, parent in self._billable_children([h.summary for h in headers]):
@@ -508,13 +519,10 @@ class SearchEngine:
             if known is not None:  # found on its own words: add the header's too
                 known.texts.extend(inherited[parent])
                 continue
-            out.append(
-                Candidate(
-                    child,
-                    [Text.of(1.0, child.title, None, title=True), *inherited[parent]],
-                    header_order[parent],
-                )
-            )
+            title = titles.get(child.id)
+            if title is None:
+                title = titles[child.id] = Text.of(1.0, child.title, None, title=True)
+            out.append(Candidate(child, [title, *inherited[parent]], header_order[parent]))
         out += [Candidate(s, [], order[s.id], tail=True) for s in self._summaries_of(tail)]
         return out
 
