@@ -55,6 +55,9 @@ SCORED = 24
 # A group in at most this many rows has them read (unranked, cheap) when a long query
 # falls back to mixes of its words: mixes that cannot meet are not asked for.
 FEW_ROWS = 1500
+# A word in at least this many rows is not what a query's rows are ranked by, when the
+# query has rarer words (see _ranked_by).
+COMMON_ROWS = 4 * RANK_CAP
 # Words of how a drug is given, not which drug: they do not make a query a drug query.
 _ACT_WORDS = frozenset(
     "shot shots injection injections inj infusion infusions dose oil depot ped modifier"
@@ -403,9 +406,8 @@ class SearchEngine:
         def run(subset: list[Group], prefix: bool) -> None:
             if len(found) >= pool:  # full: the rows it would find could not be kept
                 return
-            match = " AND ".join(_fts_group(g, prefix) for g in subset)
-            est = min(self._words.group_freq(g, prefix) for g in subset)
-            for i in self._fts_bulk(match, system, pool, est):
+            ids = self._subset_rows(subset, prefix, system, pool)
+            for i in ids:
                 if len(found) >= pool:
                     break
                 found.setdefault(i, len(found))
@@ -439,6 +441,35 @@ class SearchEngine:
         if not found:
             return []
         return self._bulk_rows(list(found), found)
+
+    def _subset_rows(
+        self, subset: list[Group], prefix: bool, system: str | None, limit: int
+    ) -> list[int]:
+        """The rows with every group of ``subset``, best first (see _ranked_by)."""
+        match = " AND ".join(_fts_group(g, prefix) for g in subset)
+        freqs = [self._words.group_freq(g, prefix) for g in subset]
+        rare = [g for g, f in zip(subset, freqs, strict=True) if f < COMMON_ROWS]
+        if (
+            rare
+            and len(rare) < len(subset)
+            and sum(f for f in freqs if f < COMMON_ROWS) <= FEW_ROWS
+        ):
+            rare_match = " AND ".join(_fts_group(g, prefix) for g in rare)
+            ids = self._ranked_by(match, rare_match, system, limit)
+            if ids is not None:
+                return ids
+        return self._fts_bulk(match, system, limit, min(freqs))
+
+    def _ranked_by(self, match: str, rare: str, system: str | None, limit: int) -> list[int] | None:
+        """The rows of ``match`` in the bm25 order of its rarer words ``rare`` (None when
+        they are more than a few). bm25 counts the rows of every word it ranks by: for a
+        word in most titles ("encounter": 37,261 rows) that count is the whole cost of a
+        query that finds 28 ("encounter for immunization": 2.4 ms, now 0.6)."""
+        ranked = self._fts_bulk(rare, system, FEW_ROWS + 1, 0)
+        if len(ranked) > FEW_ROWS:
+            return None
+        keep = set(self._fts_bulk(match, system, FEW_ROWS + 1, 4 * RANK_CAP))
+        return [i for i in ranked if i in keep][:limit]
 
     def _group_rows(self, groups: list[Group], system: str | None) -> dict[int, frozenset[int]]:
         """The rows of each group that is in few (position -> row ids), to tell which
