@@ -659,3 +659,36 @@ def test_an_age_says_who_the_patient_is_not_which_code(
     engine: SearchEngine, query: str, firsts: set[str]
 ) -> None:
     assert codes(engine, query, 3)[0] in firsts
+
+
+@pytest.mark.parametrize(
+    ("typed", "spaced"),
+    [
+        ("backpain", "back pain"),
+        ("lowbackpain", "low back pain"),
+        ("chestpain", "chest pain"),
+        ("sorethroat", "sore throat"),
+        ("highbloodpressure", "high blood pressure"),
+        ("shortnessofbreath", "shortness of breath"),
+        ("earinfection", "ear infection"),
+        ("pt here for kneepain", "pt here for knee pain"),
+    ],
+)
+def test_words_typed_without_spaces_are_searched_as_the_words(
+    engine: SearchEngine, typed: str, spaced: str
+) -> None:
+    """A front desk typing fast runs words together: found nowhere, and not one edit from a
+    word, they are the words they run together ("sorethroat" had become "strepthroat";
+    "backpain", "burnout" found nothing), and the window says what was searched."""
+    response = engine.search(typed)
+    assert [r.code for r in response.results[:5]] == codes(engine, spaced)[:5]
+    assert response.results and response.corrected == spaced
+
+
+@pytest.mark.parametrize("typo", ["cystits", "endcarditis", "adrenalits", "surgedry", "tippig"])
+def test_a_typo_that_also_splits_into_words_is_still_a_typo(
+    engine: SearchEngine, typo: str
+) -> None:
+    # "cyst its", "end carditis", "surge dry": one edit from a word, it is that word.
+    response = engine.search(typo)
+    assert response.corrected is not None and " " not in response.corrected

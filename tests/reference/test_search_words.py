@@ -95,3 +95,13 @@ def test_the_words_one_edit_away_are_all_found_without_comparing_them_all(
             for m in process.extract(t, everything, scorer=OSA.distance, score_cutoff=1, limit=None)
         }
         assert set(words._one_edit(t)) == brute - {t}, t
+
+
+def test_words_run_together_are_split_into_common_words_only(words: Vocabulary) -> None:
+    assert words.split("burnout") == ["burn", "out"]  # Z73.0 "Burn-out"
+    assert words.split("lowbackpain") == ["low", "back", "pain"]
+    assert words.split("shortnessofbreath") == ["shortness", "of", "breath"]
+    assert words.split("fracture") is None  # a word
+    assert words.split("cystits") is None  # one edit from "cystitis": a typo
+    assert words.split("sincoa") is None  # "coa" is no common word
+    assert words.split("ofpain") is None  # a small word only between two

@@ -8,7 +8,7 @@ and synonyms as alternatives, typos corrected, the last word a prefix while it i
 from __future__ import annotations
 
 from desktop.reference.keys import term_key
-from desktop.reference.search.query import ParsedQuery, words_of
+from desktop.reference.search.query import STOP_WORDS, ParsedQuery, words_of
 from desktop.reference.search.ranking import Group
 from desktop.reference.search.words import Vocabulary
 
@@ -19,6 +19,7 @@ def word_groups(
     parsed: ParsedQuery, vocabulary: Vocabulary, drug_words: set[str]
 ) -> tuple[list[Group], str | None]:
     """The words that matter as groups of alternatives; phrases kept together."""
+    split = _split_run_together(parsed, vocabulary)
     words = parsed.all_words
     groups: list[Group] = []
     changed = False
@@ -94,7 +95,26 @@ def word_groups(
         groups.append(Group((fixed,), _dedupe(alts), prefix, literal))
     if not groups and parsed.words:  # only stop words typed: search them as they are
         groups = [Group((w,), [(w,)], None) for w in parsed.words[:4]]
-    return groups, (" ".join(typed) if changed else None)
+    return groups, _searched_for(typed, changed, parsed.all_words, split)
+
+
+def _searched_for(typed: list[str], changed: bool, words: list[str], split: bool) -> str | None:
+    """What to say the search was for: the words with typos corrected, or, with only
+    spaces put in, the query as typed with them ("shortness of breath"); else None."""
+    if changed:
+        return " ".join(typed)
+    return " ".join(words) if split else None
+
+
+def _split_run_together(parsed: ParsedQuery, vocabulary: Vocabulary) -> bool:
+    """Words typed without the spaces between them ("backpain", "shortnessofbreath") are
+    searched as the words they run together; True when one was."""
+    split = {w: parts for w in parsed.words if (parts := vocabulary.split(w))}
+    if not split:
+        return False
+    parsed.words = [p for w in parsed.words for p in split.get(w, [w]) if p not in STOP_WORDS]
+    parsed.all_words = [p for w in parsed.all_words for p in split.get(w, [w])]
+    return True
 
 
 def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:

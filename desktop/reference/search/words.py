@@ -16,6 +16,11 @@ from desktop.reference.store import ReferenceStore
 
 # Endings tried, longest stem first, on a word found nowhere before it is taken as a typo.
 _INFLECTIONS = ("d", "s", "ed", "es", "ly", "ing", "ings")
+# Small words a run-together phrase may have between two words ("shortnessofbreath").
+_SMALL_WORDS = frozenset(("of", "in", "on", "to", "and", "or", "at", "by"))
+# How many rows a three-letter part of a run-together word is in, at least ("sincoa" is
+# not "sin coa"; "burnout" is "burn out").
+_COMMON_PART = 20
 
 
 def _edits(a: str, b: str) -> int:
@@ -87,6 +92,41 @@ class Vocabulary:
         return (
             w in self.word_set or w in self.synonyms or w in self.known or self.prefix_freq(w) > 0
         )
+
+    def split(self, w: str) -> list[str] | None:
+        """A word found nowhere that is words run together ("backpain", "lowbackpain",
+        "shortnessofbreath") -> those words; None when it is not. Each part is a word of
+        the data of four letters or more, or a common one of three (a small word such as
+        "of" only between two),
+        and of several ways the one whose rarest part is commonest. A word one edit from a
+        word of the data is a typo, not words run together ("cystits": "cystitis", not
+        "cyst its"); so is one whose parts are rare ("sincoa")."""
+        if len(w) < 6 or not w.isalpha() or not w.isascii() or self.found(w):
+            return None
+        if self._one_edit(w):
+            return None
+        freq = self.freq
+
+        def whole(part: str) -> int:
+            f = freq.get(part, 0) if len(part) >= 3 else 0
+            return f if len(part) >= 4 or f >= _COMMON_PART else 0
+
+        best: tuple[int, list[str]] | None = None
+        for i in range(3, len(w) - 2):
+            a, b = w[:i], w[i:]
+            fa = whole(a)
+            if not fa:
+                continue
+            ways = [[a, b]] if whole(b) else []
+            for j in range(i + 1, len(w) - 2):  # three parts ("low back pain")
+                mid, c = w[i:j], w[j:]
+                if (whole(mid) or mid in _SMALL_WORDS) and whole(c):
+                    ways.append([a, mid, c])
+            for parts in ways:
+                rarest = min(whole(p) or fa for p in parts)
+                if best is None or rarest > best[0]:
+                    best = (rarest, parts)
+        return best[1] if best else None
 
     def correct(self, w: str) -> str:
         """A word found nowhere (not a word, prefix, synonym or term) -> its nearest word."""
