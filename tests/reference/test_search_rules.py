@@ -692,3 +692,29 @@ def test_a_typo_that_also_splits_into_words_is_still_a_typo(
     # "cyst its", "end carditis", "surge dry": one edit from a word, it is that word.
     response = engine.search(typo)
     assert response.corrected is not None and " " not in response.corrected
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("htn f/u", "I10"),  # follow-up narrows nothing
+        ("dm2 f/u", "E11.9"),
+        ("n/v", "R11.2"),  # nausea with vomiting
+        ("r/o strep", "J02.0"),  # rule out
+        ("c/o cough", "R05.9"),  # complains of
+        ("h/o covid", "Z86.16"),  # personal history of
+        ("cad w/o angina", "I25.10"),
+    ],
+)
+def test_shorthands_written_with_a_slash_are_read(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    """Split at the slash, their letters alone matched anything ("htn f/u" listed the RSV
+    vaccines, whose titles say "prefusion F"; "n/v" found nothing)."""
+    assert codes(engine, query)[0] == first
+
+
+def test_a_slash_shorthand_alone_is_searched_spelled_out(engine: SearchEngine) -> None:
+    response = engine.search("f/u")  # follow-up, not nothing
+    assert response.results and "follow" in (response.results[0].matched or "").lower()
+    assert codes(engine, "ketorolac 30mg/ml")[0] == "J1885"  # other slashes as before

@@ -36,6 +36,32 @@ FILLER = frozenset(
 )  # fmt: skip
 # Words that narrow nothing in ICD-10-CM titles: never a required word on their own.
 STOP_WORDS = frozenset("of the and or to by in on at from due other".split())
+# Shorthands written with a slash, as in a chart ("htn f/u", "n/v", "uti w/ hematuria"):
+# what they say, or nothing for those that narrow nothing (follow-up, rule out, complains
+# of). Read before the words are split at the slash, whose letters alone had matched
+# anything ("f" and "u" found the RSV vaccines' "prefusion F").
+_SLASHED_MEANS = {
+    "f/u": "", "f/up": "", "r/o": "", "c/o": "",
+    "n/v/d": "nausea vomiting diarrhea", "n/v": "nausea with vomiting",
+    "w/o": "without", "w/": "with", "h/o": "personal history of", "b/l": "bilateral",
+}  # fmt: skip
+# Alone, the ones that narrow nothing are searched spelled out ("f/u": follow-up, Z09).
+_SLASHED_ALONE = {"f/u": "follow up", "f/up": "follow up", "r/o": "rule out", "c/o": "complaint"}
+_SLASHED = re.compile(
+    r"(?<![\w/])(?:(f/up|f/u|r/o|c/o|n/v/d|n/v|w/o|h/o|b/l|w/)(?![\w/])|(w/)(?=\w))"
+)
+
+
+def _unslashed(low: str) -> str:
+    """``low`` with its slashed shorthands read (see _SLASHED_MEANS)."""
+    if "/" not in low:
+        return low
+    said = _SLASHED.sub(lambda m: f" {_SLASHED_MEANS[m.group(1) or m.group(2)]} ", low)
+    if _WORD.search(said) or said == low:
+        return said
+    return _SLASHED.sub(lambda m: f" {_SLASHED_ALONE.get(m.group(1) or '', '')} ", low)
+
+
 # Phrases that narrow nothing ("shot of toradol" asks for toradol).
 FILLER_PHRASES = (("shot", "of"), ("a", "shot", "of"), ("injection", "of"))
 # Words that join codes ("96372 and J1885") or narrow nothing next to a code.
@@ -135,7 +161,7 @@ def parse_query(  # noqa: C901
 ) -> ParsedQuery:
     """Take a cleaned query apart. ``is_code(key)`` says whether a code key exists."""
     out = ParsedQuery(q)
-    low = q.lower()
+    low = _unslashed(q.lower())
     m = _SYSTEM_WORDS.search(low)
     if m:
         out.system = _SYSTEM_OF[m.group(0)[:3]]
