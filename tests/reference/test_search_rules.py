@@ -718,3 +718,16 @@ def test_a_slash_shorthand_alone_is_searched_spelled_out(engine: SearchEngine) -
     response = engine.search("f/u")  # follow-up, not nothing
     assert response.results and "follow" in (response.results[0].matched or "").lower()
     assert codes(engine, "ketorolac 30mg/ml")[0] == "J1885"  # other slashes as before
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("tdap adult", "90715"), ("tdap vaccine adult", "90715"), ("td vaccine adult", "90714")],
+)
+def test_a_patients_age_group_only_breaks_ties(
+    engine: SearchEngine, query: str, first: str
+) -> None:
+    """ "adult" says who the patient is, like an age: it had listed the hepatitis vaccines
+    ("adult dose") before Tdap. Among the vaccines named, it still breaks ties."""
+    assert codes(engine, query)[0] == first
+    assert codes(engine, "hep b vaccine adult")[0] in ("90739", "90743", "90746")

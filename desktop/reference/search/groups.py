@@ -32,7 +32,7 @@ def word_groups(
     # An age ("tdap 11 year old", "flu vaccine 6 months", "over 65") says who the patient
     # is, not what a code is: its words only break ties ("11" had found the Moderna
     # vaccine "through 11 years" before Tdap).
-    ages = _age_words(words) if len(parsed.words) > 2 else set()
+    ages = _patient_words(words, parsed.words)
     i = 0
     while i < len(words) and len(groups) < 8:
         took = 0
@@ -121,8 +121,20 @@ def _dedupe(alts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return [a for a in dict.fromkeys(alts) if a]
 
 
+# ("pediatric" stays a word: the pediatric-dose products are what "pediatric vaccine" asks.)
+_AGE_GROUPS = frozenset("adult adults senior seniors elderly".split())
 _AGE_UNITS = frozenset("year years yr yrs yo month months mo mos old".split())
 _AGE_BEFORE = frozenset("age ages aged over under".split())
+
+
+def _patient_words(words: list[str], meaningful: list[str]) -> set[int]:
+    """The positions of the words that say who the patient is, not what the code is: an
+    age among two other words or more, and an age group among other words ("tdap adult":
+    Tdap, not every vaccine with "adult dose" in its title)."""
+    out = _age_words(words) if len(meaningful) > 2 else set()
+    if any(len(w) >= 3 and w not in _AGE_GROUPS for w in meaningful):
+        out |= {n for n, w in enumerate(words) if w in _AGE_GROUPS}
+    return out
 
 
 def _age_words(words: list[str]) -> set[int]:
