@@ -264,7 +264,7 @@ def test_0174a_is_the_pfizer_bivalent_booster(store: ReferenceStore) -> None:
 def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> None:
     allowed = {
         "hcpcs-cms-derived-2020", "hcpcs-secondary-2024", "cms-jw-jz", "hcpcs-j1720",
-        "hcpcs-iron-2026",
+        "hcpcs-iron-2026", "hcpcs-zoledronic-2026",
     }  # fmt: skip
     rows = store.query("SELECT code, source_id FROM codes WHERE system = 'HCPCS' AND curated = 1")
     assert len(rows) > 90
@@ -275,12 +275,27 @@ def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> Non
     assert {"J1010", "J1020", "J1030", "J1040", "J2426"} == by_source["hcpcs-secondary-2024"]
     assert {"J1720"} == by_source["hcpcs-j1720"]  # one code page, named as such
     assert {"J1750", "J1756"} == by_source["hcpcs-iron-2026"]  # billing pages, named as such
+    assert {"J3489"} == by_source["hcpcs-zoledronic-2026"]
     assert "cms-hcpcs-2026" not in {s.id for s in store.sources()}  # never opened
     review = (Path(__file__).parents[2] / "resources" / "data" / "REVIEW.md").read_text("utf-8")
     assert "hcpcs-cms-derived-2020" in review
 
 
 # ------------------------------------------------------------------ 2026.12.4 additions
+
+
+def test_zoledronic_acid_is_billed_per_mg_and_found_by_its_brands(store: ReferenceStore) -> None:
+    """2026.12.7: "reclast" had been corrected to "recluse" (spider venom codes)."""
+    from desktop.reference.billing.dose import drug_dose
+    from desktop.reference.search import SearchEngine
+
+    rec = _rec(store, "J3489", "HCPCS")
+    assert (rec.billing_unit.amount, rec.billing_unit.unit) == (1, "mg")
+    assert rec.packaging == "single_dose" and store.mue("J3489").units == 5
+    assert drug_dose(store, "J3489", "5 mg").units == 5  # a Reclast infusion
+    engine = SearchEngine(store)
+    for brand in ("reclast", "Zometa", "zoledronic acid"):
+        assert engine.search(brand).results[0].code == "J3489", brand
 
 
 def test_iron_is_billed_per_its_own_unit(store: ReferenceStore) -> None:
