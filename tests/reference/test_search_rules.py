@@ -731,3 +731,15 @@ def test_a_patients_age_group_only_breaks_ties(
     ("adult dose") before Tdap. Among the vaccines named, it still breaks ties."""
     assert codes(engine, query)[0] == first
     assert codes(engine, "hep b vaccine adult")[0] in ("90739", "90743", "90746")
+
+
+@pytest.mark.parametrize("query", ["mod 59", "modifier 59", "modifier xu"])
+def test_a_modifier_the_reference_lacks_is_said_even_without_a_code(
+    engine: SearchEngine, query: str
+) -> None:
+    # "mod 59" had listed "Blood alcohol level of 40-59 mg/100 ml" and BMI 50.0-59.9.
+    response = engine.search(query)
+    assert response.other_modifiers == [query.split()[-1].upper()]
+    assert {r.summary.system for r in response.results} <= {"CPT", "HCPCS"}
+    assert all(r.summary.kind == "modifier" for r in response.results[:3])
+    assert codes(engine, "mod 25")[0] == "25"

@@ -220,6 +220,17 @@ def parse_query(  # noqa: C901
         if found:
             continue
         piece = pieces[i]
+        if (
+            not (after_code and out.codes)
+            and i > 0
+            and pieces[i - 1] in _MODIFIER_WORDS
+            and len(piece) == 2
+            and piece.isalnum()
+            and piece not in STOP_WORDS | FILLER  # "modifier to use", "modifier of ..."
+        ):  # "mod 59" with no code: a modifier the reference lacks, not a word
+            out.other_modifiers.append(piece.upper())
+            i += 1
+            continue
         if after_code and out.codes:
             last = out.codes[-1]
             qm = _QUANTITY.match(piece)
@@ -254,7 +265,8 @@ def parse_query(  # noqa: C901
     words = _drop_phrases(words)
     if any(w in _DX_WORDS for w in words) and out.system is None:
         out.system = "ICD-10-CM"
-    kept = [w for w in words if w not in FILLER and not (out.codes and w in _MODIFIER_WORDS)]
+    named_modifier = out.codes or out.other_modifiers
+    kept = [w for w in words if w not in FILLER and not (named_modifier and w in _MODIFIER_WORDS)]
     if not kept and not out.codes and out.dose is None:
         # Only filler was typed ("code", "for"): search it rather than nothing.
         kept = words
