@@ -55,9 +55,12 @@ SCORED = 24
 # A group in at most this many rows has them read (unranked, cheap) when a long query
 # falls back to mixes of its words: mixes that cannot meet are not asked for.
 FEW_ROWS = 1500
+# A match estimated at this many rows or more is read unranked (the first rows found);
+# given as the estimate, it asks for that.
+UNRANKED = 4 * RANK_CAP
 # A word in at least this many rows is not what a query's rows are ranked by, when the
 # query has rarer words (see _ranked_by).
-COMMON_ROWS = 4 * RANK_CAP
+COMMON_ROWS = UNRANKED
 # Words of how a drug is given, not which drug: they do not make a query a drug query.
 _ACT_WORDS = frozenset(
     "shot shots injection injections inj infusion infusions dose oil depot ped modifier"
@@ -329,7 +332,7 @@ class SearchEngine:
             # where these few are read lazily, 50 rows at most (0.3 ms).
             words = dict.fromkeys((word, *self._words.commonest(word, 8)))
             match = _fts_group(Group(g.words, [(w,) for w in words], None), False)
-            ids = self._fts_bulk(match, system, limit - len(out), 4 * RANK_CAP)
+            ids = self._fts_bulk(match, system, limit - len(out), UNRANKED)
             out += [SearchResult(s, "prefix") for s in self._summaries_of(ids)]
         return out
 
@@ -464,11 +467,12 @@ class SearchEngine:
         """The rows of ``match`` in the bm25 order of its rarer words ``rare`` (None when
         they are more than a few). bm25 counts the rows of every word it ranks by: for a
         word in most titles ("encounter": 37,261 rows) that count is the whole cost of a
-        query that finds 28 ("encounter for immunization": 2.4 ms, now 0.6)."""
+        query that finds 28 ("encounter for immunization": 2.4 ms, now about 0.8). The rows
+        of ``match`` are among those of ``rare``, so at most as many."""
         ranked = self._fts_bulk(rare, system, FEW_ROWS + 1, 0)
         if len(ranked) > FEW_ROWS:
             return None
-        keep = set(self._fts_bulk(match, system, FEW_ROWS + 1, 4 * RANK_CAP))
+        keep = set(self._fts_bulk(match, system, FEW_ROWS + 1, UNRANKED))
         return [i for i in ranked if i in keep][:limit]
 
     def _group_rows(self, groups: list[Group], system: str | None) -> dict[int, frozenset[int]]:
@@ -479,7 +483,7 @@ class SearchEngine:
         for n, g in enumerate(groups):
             if self._words.group_freq(g, True) > FEW_ROWS:
                 continue
-            ids = self._fts_bulk(_fts_group(g, True), system, FEW_ROWS + 1, 4 * RANK_CAP)
+            ids = self._fts_bulk(_fts_group(g, True), system, FEW_ROWS + 1, UNRANKED)
             if len(ids) <= FEW_ROWS:  # a word with digits may be commoner than guessed
                 out[n] = frozenset(ids)
         return out
@@ -497,8 +501,8 @@ class SearchEngine:
             join = " CROSS JOIN codes c ON c.id = f.rowid"
             where += " AND c.system = ?"
             params.append(system)
-        broad = est >= 4 * RANK_CAP  # surely broad: no need to count
-        if RANK_CAP <= est < 4 * RANK_CAP:
+        broad = est >= UNRANKED  # surely broad: no need to count
+        if RANK_CAP <= est < UNRANKED:
             count = self.store.query(
                 f"SELECT count(*) FROM (SELECT 1 FROM fts_bulk f{join}{where} LIMIT {RANK_CAP})",
                 params,

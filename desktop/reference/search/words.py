@@ -95,12 +95,14 @@ class Vocabulary:
 
     def split(self, w: str) -> list[str] | None:
         """A word found nowhere that is words run together ("backpain", "lowbackpain",
-        "shortnessofbreath") -> those words; None when it is not. Each part is a word of
-        the data of four letters or more, or a common one of three (a small word such as
-        "of" only between two),
-        and of several ways the one whose rarest part is commonest. A word one edit from a
-        word of the data is a typo, not words run together ("cystits": "cystitis", not
-        "cyst its"); so is one whose parts are rare ("sincoa")."""
+        "shortnessofbreath") -> those words; None when it is not.
+
+        Each part is a word of the data of four letters or more, or a common one of three
+        (a small word such as "of" only between two); of several ways, the one whose
+        rarest part is commonest. A word one edit from a word of the data is a typo, not
+        words run together ("cystits": "cystitis", not "cyst its"); so is one whose parts
+        are rare ("sincoa").
+        """
         if len(w) < 6 or not w.isalpha() or not w.isascii() or self.found(w):
             return None
         if self._one_edit(w):
