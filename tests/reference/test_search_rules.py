@@ -703,6 +703,8 @@ def test_a_typo_that_also_splits_into_words_is_still_a_typo(
         ("r/o strep", "J02.0"),  # rule out
         ("c/o cough", "R05.9"),  # complains of
         ("h/o covid", "Z86.16"),  # personal history of
+        ("h/o dvt", "Z86.718"),  # 2026.12.8: the term "personal history of dvt"
+        ("hx dvt", "Z86.718"),  # "hx" is history (a synonym)
         ("cad w/o angina", "I25.10"),
     ],
 )
