@@ -264,7 +264,7 @@ def test_0174a_is_the_pfizer_bivalent_booster(store: ReferenceStore) -> None:
 def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> None:
     allowed = {
         "hcpcs-cms-derived-2020", "hcpcs-secondary-2024", "cms-jw-jz", "hcpcs-j1720",
-        "hcpcs-iron-2026", "hcpcs-zoledronic-2026",
+        "hcpcs-iron-2026", "hcpcs-zoledronic-2026", "hcpcs-wellness-visits",
     }  # fmt: skip
     rows = store.query("SELECT code, source_id FROM codes WHERE system = 'HCPCS' AND curated = 1")
     assert len(rows) > 90
@@ -276,12 +276,49 @@ def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> Non
     assert {"J1720"} == by_source["hcpcs-j1720"]  # one code page, named as such
     assert {"J1750", "J1756"} == by_source["hcpcs-iron-2026"]  # billing pages, named as such
     assert {"J3489"} == by_source["hcpcs-zoledronic-2026"]
+    assert {"G0402", "G0438", "G0439"} == by_source["hcpcs-wellness-visits"]
     assert "cms-hcpcs-2026" not in {s.id for s in store.sources()}  # never opened
     review = (Path(__file__).parents[2] / "resources" / "data" / "REVIEW.md").read_text("utf-8")
     assert "hcpcs-cms-derived-2020" in review
 
 
 # ------------------------------------------------------------------ 2026.12.4 additions
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("awv", "G0438"), ("subsequent awv", "G0439"), ("welcome to medicare", "G0402"),
+     ("IPPE", "G0402"), ("annual wellness visit", "G0438")],
+)  # fmt: skip
+def test_medicare_wellness_visits_are_found_by_their_names(
+    engine: SearchEngine, query: str, code: str
+) -> None:
+    """2026.12.9: "awv" and "welcome to medicare" found nothing."""
+    assert engine.search(query).results[0].code == code
+
+
+@pytest.mark.parametrize(
+    "query", ["history of mi", "hx mi", "history of heart attack", "prior mi", "old mi"]
+)
+def test_a_past_heart_attack_is_the_old_mi_code(engine: SearchEngine, query: str) -> None:
+    """2026.12.9: "history of mi" listed family-history codes (arthritis, osteoporosis)."""
+    assert engine.search(query).results[0].code == "I25.2"
+
+
+def test_a_heart_attack_not_said_to_be_past_stays_acute(engine: SearchEngine) -> None:
+    for query in ("mi", "heart attack"):
+        assert engine.search(query).results[0].code == "I21.9", query
+
+
+def test_wellness_visits_say_when_each_is_billed(store: ReferenceStore) -> None:
+    ippe, first, later = (_rec(store, c, "HCPCS") for c in ("G0402", "G0438", "G0439"))
+    assert "first 12 months" in ippe.description and "once per lifetime" in ippe.description
+    assert "Once per lifetime" in first.description and "G0439" in first.description
+    assert "once every 12 months" in later.description
+    for rec in (ippe, first, later):
+        assert rec.summary.billable and rec.summary.status == "active"
+        assert _cited(store, rec, "cms-mln-wellness-visits")  # routine physical not covered
+    assert {x.code for x in first.xrefs} == {"G0402", "G0439"}
 
 
 def test_zoledronic_acid_is_billed_per_mg_and_found_by_its_brands(store: ReferenceStore) -> None:

@@ -705,6 +705,7 @@ def test_a_typo_that_also_splits_into_words_is_still_a_typo(
         ("h/o covid", "Z86.16"),  # personal history of
         ("h/o dvt", "Z86.718"),  # 2026.12.8: the term "personal history of dvt"
         ("hx dvt", "Z86.718"),  # "hx" is history (a synonym)
+        ("h/o mi", "I25.2"),  # 2026.12.9: had listed the other personal-history codes
         ("cad w/o angina", "I25.10"),
     ],
 )
