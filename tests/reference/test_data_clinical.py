@@ -282,7 +282,7 @@ def test_hcpcs_records_cite_what_was_actually_used(store: ReferenceStore) -> Non
     assert "hcpcs-cms-derived-2020" in review
 
 
-# ------------------------------------------------------------------ 2026.12.4 additions
+# ------------------------------------------------------------------ 2026.12.9 additions
 
 
 @pytest.mark.parametrize(
@@ -319,6 +319,9 @@ def test_wellness_visits_say_when_each_is_billed(store: ReferenceStore) -> None:
         assert rec.summary.billable and rec.summary.status == "active"
         assert _cited(store, rec, "cms-mln-wellness-visits")  # routine physical not covered
     assert {x.code for x in first.xrefs} == {"G0402", "G0439"}
+
+
+# ------------------------------------------------------------------ 2026.12.4 additions
 
 
 def test_zoledronic_acid_is_billed_per_mg_and_found_by_its_brands(store: ReferenceStore) -> None:
